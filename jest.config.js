@@ -1,0 +1,14 @@
+// One jest run for every kind of test; `npm test` (scripts/test.ts) builds the clients first.
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const common = { transform: { '^.+\\.(t|j)sx?$': swc }, testEnvironment: 'node', rootDir: __dirname };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'server', testMatch: ['<rootDir>/server/**/*.test.ts', '<rootDir>/prisma/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '/generated/'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts', '<rootDir>/tests/concurrency/**/*.test.ts'] },
+    { ...common, displayName: 'client', testMatch: ['<rootDir>/tests/client/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/tests/faults/**/*.test.ts'] },
+  ],
+  testTimeout: 120000,
+};

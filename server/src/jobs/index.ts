@@ -1,0 +1,42 @@
+import type { Deps } from '../lib/deps';
+import { Lease } from '../lib/lease';
+
+/** A job that runs on a timer in exactly one process at a time (it holds a lease while it runs). */
+export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps: Deps) => Promise<void> };
+
+// One line per job; capabilities add theirs.
+export const jobs: Job[] = [];
+
+export function startJobs(deps: Deps, list: Job[] = jobs): () => Promise<void> {
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<void>>();
+  let stopped = false;
+  for (const job of list) {
+    const every = job.intervalMs(deps);
+    const lease = new Lease(deps.redis, `job:${job.name}`, Math.max(every * 5, 5000));
+    let busy = false;
+    const tick = async () => {
+      if (busy || stopped) return;
+      busy = true;
+      try {
+        if (await lease.acquire()) await job.run(deps);
+      } catch (err) {
+        deps.logger.warn({ job: job.name, err: (err as Error).message }, 'job run failed');
+      } finally {
+        busy = false;
+      }
+    };
+    timers.push(
+      setInterval(() => {
+        const p = tick();
+        running.add(p);
+        void p.finally(() => running.delete(p));
+      }, every),
+    );
+  }
+  return async () => {
+    stopped = true;
+    timers.forEach(clearInterval);
+    await Promise.allSettled([...running]);
+  };
+}

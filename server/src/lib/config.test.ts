@@ -1,0 +1,32 @@
+import { loadConfig, ConfigError } from './config';
+
+const base = { NODE_ENV: 'production' } as NodeJS.ProcessEnv;
+const prodSecrets = {
+  WECHAT_API_BASE: 'https://api.weixin.qq.com',
+  WECHAT_APP_ID: 'wx1234567890',
+  WECHAT_APP_SECRET: 'a-real-secret',
+  PHONE_KEY_HEX: 'ab'.repeat(32),
+  PHONE_HASH_KEY_HEX: 'cd'.repeat(32),
+};
+
+describe('loadConfig', () => {
+  it('when nothing is set, then development defaults load', () => {
+    const c = loadConfig({ environ: {} });
+    expect(c.env).toBe('development');
+    expect(c.port).toBe(3000);
+  });
+
+  it('when a variable is bad, then the start stops naming it', () => {
+    expect(() => loadConfig({ environ: { PORT: 'eighty' } })).toThrow(/PORT/);
+    expect(() => loadConfig({ environ: { DATABASE_URL: 'postgres://x' } })).toThrow(/databaseUrl \(DATABASE_URL\)/);
+    expect(() => loadConfig({ environ: { APP_ENV: 'staging' } })).toThrow(ConfigError);
+  });
+
+  it('when production points at the emulator or keeps development secrets, then it refuses to start', () => {
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHAT_API_BASE: 'http://127.0.0.1:3100' } })).toThrow(/emulator/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHAT_APP_SECRET: 'dev-secret-not-for-production' } })).toThrow(/WECHAT_APP_SECRET/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, PHONE_KEY_HEX: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' } })).toThrow(/PHONE_KEY_HEX/);
+    expect(() => loadConfig({ environ: { ...base, WECHAT_APP_SECRET: 'x' } })).toThrow(/WECHAT_APP_ID|appId/);
+    expect(loadConfig({ environ: { ...base, ...prodSecrets } }).env).toBe('production');
+  });
+});

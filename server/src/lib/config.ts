@@ -1,0 +1,182 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration: config/default.json, then config/<env>.json, then the environment variables
+ * listed in ENV_VARS, then overrides passed in code (tests). Validated once; a bad value stops
+ * the start naming the setting.
+ */
+
+const rateLimit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).strict();
+
+export const configSchema = z
+  .object({
+    env: z.enum(['development', 'test', 'production']),
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    databaseUrl: z.string().regex(/^mysql:\/\//, 'must be a mysql:// URL'),
+    dbPoolSize: z.number().int().positive(),
+    redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+    redisKeyPrefix: z.string(),
+    redisCluster: z.boolean(),
+    redisClusterNodes: z.array(z.string()),
+    bodyLimitBytes: z.number().int().positive(),
+    h5Dir: z.string(),
+    wechat: z
+      .object({
+        apiBase: z.url(),
+        appId: z.string().min(1),
+        appSecret: z.string().min(1),
+        timeoutMs: z.number().int().positive(),
+        emulatorPort: z.number().int().min(0).max(65535),
+      })
+      .strict(),
+    auth: z.object({ tokenTtlSeconds: z.number().int().positive() }).strict(),
+    crypto: z
+      .object({
+        phoneKeyHex: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters'),
+        phoneHashKeyHex: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters'),
+      })
+      .strict(),
+    rateLimits: z
+      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, pickupVerify: rateLimit, search: rateLimit })
+      .strict(),
+    orders: z.object({ expireAfterDays: z.number().positive(), sweepIntervalMs: z.number().int().positive() }).strict(),
+    groupBuy: z
+      .object({
+        minDeadlineSeconds: z.number().int().positive(),
+        maxDeadlineSeconds: z.number().int().positive(),
+        settleIntervalMs: z.number().int().positive(),
+        commissionRate: z.record(z.string(), z.number().min(0).max(0.5)),
+      })
+      .strict(),
+    coupons: z.object({ persistIntervalMs: z.number().int().positive(), reconcileIntervalMs: z.number().int().positive() }).strict(),
+    tradeIn: z.object({ quoteValidDays: z.number().int().positive() }).strict(),
+    jobs: z.object({ enabled: z.boolean() }).strict(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+type EnvVar = { name: string; path: string[]; kind: 'string' | 'int' | 'bool' | 'list' };
+
+/** The environment variables that override configuration, by name. */
+export const ENV_VARS: EnvVar[] = [
+  { name: 'HOST', path: ['host'], kind: 'string' },
+  { name: 'PORT', path: ['port'], kind: 'int' },
+  { name: 'LOG_LEVEL', path: ['logLevel'], kind: 'string' },
+  { name: 'DATABASE_URL', path: ['databaseUrl'], kind: 'string' },
+  { name: 'DB_POOL_SIZE', path: ['dbPoolSize'], kind: 'int' },
+  { name: 'REDIS_URL', path: ['redisUrl'], kind: 'string' },
+  { name: 'REDIS_KEY_PREFIX', path: ['redisKeyPrefix'], kind: 'string' },
+  { name: 'REDIS_CLUSTER', path: ['redisCluster'], kind: 'bool' },
+  { name: 'REDIS_CLUSTER_NODES', path: ['redisClusterNodes'], kind: 'list' },
+  { name: 'H5_DIR', path: ['h5Dir'], kind: 'string' },
+  { name: 'WECHAT_API_BASE', path: ['wechat', 'apiBase'], kind: 'string' },
+  { name: 'WECHAT_APP_ID', path: ['wechat', 'appId'], kind: 'string' },
+  { name: 'WECHAT_APP_SECRET', path: ['wechat', 'appSecret'], kind: 'string' },
+  { name: 'WECHAT_EMULATOR_PORT', path: ['wechat', 'emulatorPort'], kind: 'int' },
+  { name: 'PHONE_KEY_HEX', path: ['crypto', 'phoneKeyHex'], kind: 'string' },
+  { name: 'PHONE_HASH_KEY_HEX', path: ['crypto', 'phoneHashKeyHex'], kind: 'string' },
+  { name: 'JOBS_ENABLED', path: ['jobs', 'enabled'], kind: 'bool' },
+];
+
+export class ConfigError extends Error {}
+
+const CONFIG_DIR = path.resolve(__dirname, '../../../config');
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function deepMerge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (k === '//') continue;
+    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Json, v) : v;
+  }
+  return out;
+}
+
+function readJson(file: string): Json {
+  if (!existsSync(file)) return {};
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  delete parsed['//'];
+  return parsed;
+}
+
+function parseEnvValue(v: EnvVar, raw: string): unknown {
+  switch (v.kind) {
+    case 'int': {
+      if (!/^\d+$/.test(raw)) throw new ConfigError(`${v.name} must be a whole number, got "${raw}"`);
+      return Number(raw);
+    }
+    case 'bool':
+      if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigError(`${v.name} must be true or false, got "${raw}"`);
+      return raw === 'true' || raw === '1';
+    case 'list':
+      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    default:
+      return raw;
+  }
+}
+
+function setPath(obj: Json, keys: string[], value: unknown): void {
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (!isObject(cur[k])) cur[k] = {};
+    cur = cur[k] as Json;
+  }
+  cur[keys[keys.length - 1]] = value;
+}
+
+const DEV_SECRETS = ['dev-secret-not-for-production'];
+const DEV_KEYS = [
+  '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+  'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100',
+];
+
+export function loadConfig(options: { env?: string; environ?: NodeJS.ProcessEnv; overrides?: Json } = {}): Config {
+  const environ = options.environ ?? process.env;
+  const env = options.env ?? environ.APP_ENV ?? environ.NODE_ENV ?? 'development';
+  if (!['development', 'test', 'production'].includes(env)) {
+    throw new ConfigError(`APP_ENV must be development, test or production, got "${env}"`);
+  }
+  let merged = deepMerge(readJson(path.join(CONFIG_DIR, 'default.json')), readJson(path.join(CONFIG_DIR, `${env}.json`)));
+  for (const v of ENV_VARS) {
+    const raw = environ[v.name];
+    if (raw !== undefined && raw !== '') setPath(merged, v.path, parseEnvValue(v, raw));
+  }
+  if (options.overrides) merged = deepMerge(merged, options.overrides);
+  merged.env = env;
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const key = i.path.join('.');
+      const envVar = ENV_VARS.find((v) => v.path.join('.') === key);
+      return `  ${key}${envVar ? ` (${envVar.name})` : ''}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  if (config.env === 'production') assertProductionSafe(config);
+  return config;
+}
+
+/** Production must talk to the real WeChat with real secrets. */
+export function assertProductionSafe(config: Config): void {
+  const problems: string[] = [];
+  const host = new URL(config.wechat.apiBase).hostname;
+  if (['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || host.startsWith('127.')) {
+    problems.push('WECHAT_API_BASE points at the WeChat emulator; production needs https://api.weixin.qq.com');
+  }
+  if (DEV_SECRETS.includes(config.wechat.appSecret)) problems.push('WECHAT_APP_SECRET is the development secret');
+  if (DEV_KEYS.includes(config.crypto.phoneKeyHex)) problems.push('PHONE_KEY_HEX is the development key');
+  if (DEV_KEYS.includes(config.crypto.phoneHashKeyHex)) problems.push('PHONE_HASH_KEY_HEX is the development key');
+  if (problems.length) throw new ConfigError(`Refusing to start in production:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,71 @@
+import mysql from 'mysql2/promise';
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import { PrismaClient } from '../generated/prisma/client';
+
+export type Db = mysql.Pool;
+export type { PrismaClient };
+
+export type DbTarget = { host: string; port: number; user: string; password: string; database: string };
+
+export function parseDatabaseUrl(url: string): DbTarget {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ''),
+  };
+}
+
+/** mysql2 pool for hot paths and bulk loads. UTC inside, like Prisma. */
+export function createPool(url: string, connectionLimit: number): Db {
+  const t = parseDatabaseUrl(url);
+  return mysql.createPool({
+    ...t,
+    connectionLimit,
+    timezone: 'Z',
+    charset: 'utf8mb4',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    connectTimeout: 3000,
+    enableKeepAlive: true,
+    waitForConnections: true,
+    queueLimit: 5000,
+  });
+}
+
+/** Prisma for the data model and ordinary reads and writes. */
+export function createPrisma(url: string, connectionLimit: number): PrismaClient {
+  const t = parseDatabaseUrl(url);
+  const adapter = new PrismaMariaDb({
+    ...t,
+    connectionLimit,
+    connectTimeout: 3000,
+    acquireTimeout: 5000,
+  });
+  return new PrismaClient({ adapter });
+}
+
+/** Creates the database named in the URL if it does not exist (utf8mb4). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const t = parseDatabaseUrl(url);
+  if (!/^[A-Za-z0-9_]+$/.test(t.database)) throw new Error(`bad database name "${t.database}"`);
+  const conn = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, connectTimeout: 3000 });
+  try {
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${t.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const t = parseDatabaseUrl(url);
+  if (!/^[A-Za-z0-9_]+$/.test(t.database)) throw new Error(`bad database name "${t.database}"`);
+  const conn = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${t.database}\``);
+  } finally {
+    await conn.end();
+  }
+}

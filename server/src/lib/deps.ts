@@ -1,0 +1,33 @@
+import type { Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { createPool, createPrisma, type Db, type PrismaClient } from './db';
+import { createRedis, connectRedis, type RedisClient } from './redis';
+import { WechatClient } from './wechat';
+import { createMetrics, type Metrics } from './metrics';
+
+/** Everything a module needs, built once per process (or per test) and passed in. */
+export type Deps = {
+  config: Config;
+  logger: Logger;
+  prisma: PrismaClient;
+  db: Db;
+  redis: RedisClient;
+  wechat: WechatClient;
+  metrics: Metrics;
+};
+
+export async function createDeps(config: Config, logger = createLogger(config.logLevel)): Promise<Deps> {
+  const db = createPool(config.databaseUrl, config.dbPoolSize);
+  const prisma = createPrisma(config.databaseUrl, Math.max(2, Math.floor(config.dbPoolSize / 2)));
+  const redis = createRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, cluster: config.redisCluster, clusterNodes: config.redisClusterNodes });
+  // A Redis that is down at start-up is not fatal: the client reconnects and requests answer 503.
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  await connectRedis(redis).catch((err) => logger.warn({ err: (err as Error).message }, 'redis not reachable at start-up'));
+  const wechat = new WechatClient(config.wechat, logger);
+  return { config, logger, prisma, db, redis, wechat, metrics: createMetrics() };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await Promise.allSettled([deps.prisma.$disconnect(), deps.db.end()]);
+  deps.redis.disconnect();
+}

@@ -1,0 +1,48 @@
+import type { Module } from '../index';
+import { API_BASE, defineRoute } from '../../lib/http';
+import { consumeRateLimit } from '../../lib/rate-limit';
+import { LoginBody, LoginResponse, User } from './schemas';
+import { loginWithWechat, logout } from './service';
+
+export const authModule: Module = {
+  name: 'auth',
+  register({ api, deps }) {
+    defineRoute(api, API_BASE, {
+      method: 'post',
+      path: '/auth/wechat/login',
+      summary: 'Log in with a wx.login code (WeChat jscode2session)',
+      tags: ['auth'],
+      access: 'public',
+      body: LoginBody,
+      response: LoginResponse,
+      errors: [
+        { status: 401, code: 'WECHAT_CODE_INVALID' },
+        { status: 429, code: 'RATE_LIMITED' },
+        { status: 502, code: 'UPSTREAM_UNAVAILABLE' },
+      ],
+      handler: async ({ body, ctx }) => {
+        await consumeRateLimit(deps, 'login', ctx.ip);
+        return loginWithWechat(deps, body.code);
+      },
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get',
+      path: '/me',
+      summary: 'The current user',
+      tags: ['auth'],
+      access: 'user',
+      response: User,
+      handler: ({ user }) => user,
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'End the session',
+      tags: ['auth'],
+      access: 'user',
+      handler: async ({ ctx }) => {
+        await logout(deps, ctx.state.token as string);
+      },
+    });
+  },
+};

@@ -1,0 +1,10 @@
+import type Router from '@koa/router';
+import type { Deps } from '../lib/deps';
+import { opsModule } from './ops/routes';
+import { authModule } from './auth/routes';
+
+/** A capability: it adds its routes to `api` (under /api/v1) or `root`. */
+export type Module = { name: string; register: (r: { root: Router; api: Router; deps: Deps }) => void };
+
+// One line per capability. The OpenAPI document is generated from what these register.
+export const modules: Module[] = [opsModule, authModule];

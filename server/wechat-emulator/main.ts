@@ -1,0 +1,17 @@
+import { loadConfig } from '../src/lib/config';
+import { startEmulator } from './server';
+
+/** Runs the WeChat emulator on its configured port (npm start runs it beside the BFF). */
+async function main() {
+  const config = loadConfig();
+  const em = await startEmulator({ port: config.wechat.emulatorPort, appId: config.wechat.appId, appSecret: config.wechat.appSecret });
+  console.log(`WeChat emulator listening on ${em.url}`);
+  const stop = () => em.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
