@@ -1,0 +1,100 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+
+/**
+ * Benchmark helpers. Every benchmark runs the project and a baseline in the same run and prints
+ * the ratio (these machines are shared and noisy). Load goes to loopback only and stops by itself.
+ */
+export type LoadResult = { name: string; requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; statuses: Record<string, number> };
+
+export type LoadOptions = {
+  name: string;
+  url: string;
+  connections: number;
+  durationSeconds?: number;
+  /** Stop after this many requests instead of a duration. */
+  amount?: number;
+  method?: 'GET' | 'POST' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+  /** A request per call (path, body, headers may vary); overrides url's path. */
+  request?: () => { path: string; method?: string; body?: string; headers?: Record<string, string> };
+  /** Rate cap over all connections (requests per second). */
+  overallRate?: number;
+};
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(o.url)) throw new Error(`benchmarks load loopback only, not ${o.url}`);
+  const statuses: Record<string, number> = {};
+  const result = await autocannon({
+    url: o.url,
+    connections: o.connections,
+    duration: o.amount ? undefined : (o.durationSeconds ?? 10),
+    amount: o.amount,
+    method: o.method ?? 'GET',
+    headers: { 'content-type': 'application/json', ...(o.headers ?? {}) },
+    body: o.body,
+    overallRate: o.overallRate,
+    requests: o.request
+      ? [
+          {
+            setupRequest: (req: Record<string, unknown>) => {
+              const r = o.request!();
+              return { ...req, path: r.path, method: r.method ?? req.method, body: r.body, headers: { ...(req.headers as object), ...(r.headers ?? {}) } };
+            },
+            onResponse: (status: number) => {
+              statuses[status] = (statuses[status] ?? 0) + 1;
+            },
+          },
+        ]
+      : undefined,
+  } as autocannon.Options);
+  const codes = o.request ? statuses : collectStatus(result);
+  return {
+    name: o.name,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statuses: codes,
+  };
+}
+
+function collectStatus(r: autocannon.Result): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of ['1', '2', '3', '4', '5'] as const) {
+    const n = (r as unknown as Record<string, number>)[`${k}xx`];
+    if (n) out[`${k}xx`] = n;
+  }
+  return out;
+}
+
+/** The ceiling of the HTTP stack here: a bare node:http route returning a constant. */
+export async function startBareServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const body = JSON.stringify({ ok: true });
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+export function printResults(title: string, rows: LoadResult[]): void {
+  console.log(`\n== ${title}`);
+  console.table(
+    rows.map((r) => ({ name: r.name, requests: r.requests, 'req/s': Math.round(r.rps), 'p50 ms': r.p50, 'p99 ms': r.p99, non2xx: r.non2xx, errors: r.errors, statuses: JSON.stringify(r.statuses) })),
+  );
+}
+
+export function printRatio(label: string, ours: number, theirs: number, target?: number): void {
+  const ratio = theirs > 0 ? ours / theirs : Infinity;
+  const verdict = target === undefined ? '' : ratio >= target ? `  (target ≥ ${target}: met)` : `  (target ≥ ${target}: NOT met)`;
+  console.log(`${label}: ${ratio.toFixed(2)}x${verdict}`);
+}
