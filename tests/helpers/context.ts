@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
 import request from 'supertest';
 import { loadConfig, deepMerge, type Config } from '../../server/src/lib/config';
 import { createDeps, closeDeps, type Deps } from '../../server/src/lib/deps';
@@ -37,6 +38,32 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
+const PHONE = /(?<![0-9])1[3-9][0-9]{9}(?![0-9])/;
+const SESSION_KEY = /session_?key/i;
+
+/**
+ * Every response of every suite is scanned: no WeChat session key, no unmasked phone number, no
+ * token other than the caller's own (or the one a login just issued). A leak fails the suite.
+ */
+export function scanResponses(app: Koa): string[] {
+  const leaks: string[] = [];
+  const issued = new Set<string>();
+  app.middleware.unshift(async (ctx, next) => {
+    await next();
+    if (ctx.body === undefined || ctx.body === null || typeof (ctx.body as { pipe?: unknown }).pipe === 'function' || Buffer.isBuffer(ctx.body)) return;
+    const text = typeof ctx.body === 'string' ? ctx.body : JSON.stringify(ctx.body);
+    const where = `${ctx.method} ${ctx.path} → ${ctx.status}`;
+    if (SESSION_KEY.test(text)) leaks.push(`${where}: carries a WeChat session key`);
+    const phone = PHONE.exec(text);
+    if (phone) leaks.push(`${where}: carries an unmasked phone number ${phone[0].slice(0, 3)}…`);
+    const own = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1];
+    const fresh = (ctx.body as { token?: unknown }).token;
+    for (const t of issued) if (t !== own && t !== fresh && text.includes(t)) leaks.push(`${where}: carries another session's token`);
+    if (typeof fresh === 'string' && ctx.path.endsWith('/auth/wechat/login')) issued.add(fresh);
+  });
+  return leaks;
+}
+
 export async function createTestContext(options: ContextOptions = {}): Promise<TestContext> {
   const emulator = await startEmulator();
   const dbName = uniqueName('xh_t');
@@ -57,6 +84,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     await runSeed({ config, db: deps.db, prisma: deps.prisma, progress: () => {}, scale: 'test' });
   }
   const app = buildApp(deps);
+  const leaks = scanResponses(app);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -79,6 +107,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     await emulator.close();
     await dropDatabase(config.databaseUrl);
     await deleteByPrefix(config.redisUrl, config.redisKeyPrefix);
+    if (leaks.length) throw new Error(`responses leaked secrets:\n${leaks.slice(0, 10).join('\n')}`);
   };
   return { config, deps, emulator, server, baseUrl, http, login, stop };
 }

@@ -128,3 +128,17 @@ describe('operations', () => {
     expect((await t.http.get('/healthz')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('deleting an account (PIPL)', () => {
+  it('when a user deletes their account, then their personal data is gone, their tokens stop working, and logging in again makes a new account', async () => {
+    const token = await t.login('leaving_user');
+    const me = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+    const other = await t.login('leaving_user');
+    expect((await t.http.delete('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(204);
+    const [rows] = await t.deps.db.query('SELECT openid, nickname, phone_enc, deleted_at FROM users WHERE id = ?', [me.body.id]);
+    expect((rows as unknown[])[0]).toEqual({ openid: null, nickname: '已注销用户', phone_enc: null, deleted_at: expect.any(Date) });
+    expect((await t.http.get('/api/v1/me').set('Authorization', `Bearer ${other}`)).status).toBe(401);
+    const again = await t.http.post('/api/v1/auth/wechat/login').send({ code: 'test_leaving_user.again' });
+    expect(again.body.user.id).not.toBe(me.body.id);
+  });
+});

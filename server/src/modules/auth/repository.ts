@@ -17,3 +17,15 @@ export async function findOrCreateUserByOpenid(prisma: PrismaClient, openid: str
     throw err;
   }
 }
+
+/** PIPL: the account is anonymised, not removed, so its orders stay for the stores' books. */
+export async function anonymiseUser(prisma: PrismaClient, userId: string): Promise<void> {
+  await prisma.$transaction([
+    prisma.user.update({
+      where: { id: userId },
+      data: { openid: null, nickname: '已注销用户', phoneEnc: null, phoneHash: null, deletedAt: new Date() },
+    }),
+    prisma.userRole.deleteMany({ where: { userId } }),
+    prisma.storeOwner.deleteMany({ where: { userId } }),
+  ]);
+}

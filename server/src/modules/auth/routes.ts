@@ -2,7 +2,7 @@ import type { Module } from '../index';
 import { API_BASE, defineRoute } from '../../lib/http';
 import { consumeRateLimit } from '../../lib/rate-limit';
 import { LoginBody, LoginResponse, User } from './schemas';
-import { loginWithWechat, logout } from './service';
+import { deleteAccount, loginWithWechat, logout } from './service';
 
 export const authModule: Module = {
   name: 'auth',
@@ -42,6 +42,16 @@ export const authModule: Module = {
       access: 'user',
       handler: async ({ ctx }) => {
         await logout(deps, ctx.state.token as string);
+      },
+    });
+    defineRoute(api, API_BASE, {
+      method: 'delete',
+      path: '/me',
+      summary: 'Delete my account (personal data removed; orders kept, anonymised)',
+      tags: ['auth'],
+      access: 'user',
+      handler: async ({ user, ctx }) => {
+        await deleteAccount(deps, user!.id, ctx.state.token as string);
       },
     });
   },

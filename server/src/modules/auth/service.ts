@@ -1,7 +1,7 @@
 import type { Deps } from '../../lib/deps';
 import { createSession, endSession, loadUser, type AuthUser } from '../../lib/auth';
 import { unauthenticated } from '../../lib/errors';
-import { findOrCreateUserByOpenid } from './repository';
+import { anonymiseUser, findOrCreateUserByOpenid } from './repository';
 
 /** wx.login code → WeChat's jscode2session → our user and an opaque session token. */
 export async function loginWithWechat(deps: Deps, code: string): Promise<{ token: string; expiresAt: string; user: AuthUser }> {
@@ -14,5 +14,11 @@ export async function loginWithWechat(deps: Deps, code: string): Promise<{ token
 }
 
 export async function logout(deps: Deps, token: string): Promise<void> {
+  await endSession(deps.redis, token);
+}
+
+/** Deletes the caller's account: personal data goes, orders stay (anonymised); every session ends. */
+export async function deleteAccount(deps: Deps, userId: string, token: string): Promise<void> {
+  await anonymiseUser(deps.prisma, userId);
   await endSession(deps.redis, token);
 }
