@@ -28,7 +28,10 @@ async function main() {
     forced.unref();
     // Stop accepting; in-flight requests finish (their connections then close), idle ones close now.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections become idle once their request is answered: close them as they do.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
+    void closed.then(() => clearInterval(sweep));
     await stopJobs();
     await stopBackground();
     await closed;
