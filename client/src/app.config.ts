@@ -1,11 +1,28 @@
 export default defineAppConfig({
   pages: [
-    'pages/index/index'
+    'pages/home/index',
+    'pages/group-buy/index',
+    'pages/stores/index',
+    'pages/me/index',
+    'pages/login/index',
   ],
   window: {
     backgroundTextStyle: 'light',
-    navigationBarBackgroundColor: '#fff',
-    navigationBarTitleText: 'WeChat',
-    navigationBarTextStyle: 'black'
-  }
+    navigationBarBackgroundColor: '#E8480C',
+    navigationBarTitleText: '星火',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f6f6f6',
+  },
+  tabBar: {
+    color: '#555555',
+    selectedColor: '#E8480C',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页' },
+      { pagePath: 'pages/group-buy/index', text: '团购' },
+      { pagePath: 'pages/stores/index', text: '门店' },
+      { pagePath: 'pages/me/index', text: '我的' },
+    ],
+  },
 })

@@ -1,0 +1,80 @@
+import { View, Text, Button, Switch } from '@tarojs/components'
+import Taro, { useDidShow } from '@tarojs/taro'
+import { useState } from 'react'
+import Page from '../../components/Page'
+import { setLargeText, useLargeText } from '../../components/large-text'
+import { useSession } from '../../components/useSession'
+import { authApi } from '../../services/auth'
+import { ROLE_LABELS, session, type User } from '../../services/session'
+
+type Entry = { label: string; url: string; testId: string; show: (u: User) => boolean }
+
+// Each capability adds its entry here.
+const ENTRIES: Entry[] = []
+
+export default function Me() {
+  const cached = useSession()
+  const [user, setUser] = useState<User | null>(cached)
+  const large = useLargeText()
+
+  useDidShow(() => {
+    if (!session.token()) return
+    authApi
+      .me()
+      .then((u) => {
+        setUser(u)
+        session.save(session.token()!, u)
+      })
+      .catch(() => undefined)
+  })
+
+  const shown = user ?? cached
+  return (
+    <Page testId='me-page'>
+      {shown ? (
+        <View className='card'>
+          <View className='title' data-testid='me-nickname'>{shown.nickname}</View>
+          <View className='muted small'>编号 {shown.id}</View>
+          <View data-testid='me-roles'>
+            {shown.roles.map((r) => (
+              <Text key={r} className='tag'>{ROLE_LABELS[r] ?? r}</Text>
+            ))}
+          </View>
+          {shown.storeIds.length > 0 && <View className='muted' data-testid='me-stores'>我的门店：{shown.storeIds.join('、')}</View>}
+        </View>
+      ) : (
+        <View className='empty'>正在登录…</View>
+      )}
+
+      {shown &&
+        ENTRIES.filter((e) => e.show(shown)).map((e) => (
+          <View key={e.url} className='card row' data-testid={e.testId} onClick={() => Taro.navigateTo({ url: e.url })}>
+            <Text>{e.label}</Text>
+            <Text className='muted'>›</Text>
+          </View>
+        ))}
+
+      <View className='card row'>
+        <View>
+          <View>大字模式</View>
+          <View className='muted small'>字更大，看得更清楚</View>
+        </View>
+        <Switch data-testid='large-text-switch' checked={large} color='#E8480C' onChange={(e) => setLargeText(e.detail.value)} />
+      </View>
+
+      {shown && (
+        <Button
+          className='btn secondary'
+          data-testid='logout'
+          onClick={async () => {
+            await authApi.logout()
+            setUser(null)
+            if (process.env.TARO_ENV === 'h5') Taro.reLaunch({ url: '/pages/login/index' })
+          }}
+        >
+          退出登录
+        </Button>
+      )}
+    </Page>
+  )
+}

@@ -1,0 +1,143 @@
+import Taro from '@tarojs/taro'
+import { session, type User } from './session'
+
+/**
+ * The one request wrapper every page goes through: the API base from build configuration, the
+ * token header, one silent re-login on 401, error codes turned into short Chinese messages shown in
+ * one toast, and retries with backoff when the network fails (GET only: safe to repeat).
+ */
+export const API_BASE: string = process.env.TARO_APP_API_BASE ?? ''
+
+export type ApiErrorBody = { error: { code: string; message: string; requestId?: string; details?: { path: string; message: string }[] } }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: { path: string; message: string }[] = []) {
+    super(message)
+  }
+}
+
+const MESSAGES: Record<string, string> = {
+  UNAUTHENTICATED: '请先登录',
+  WECHAT_CODE_INVALID: '微信登录失败，请重试',
+  FORBIDDEN: '没有权限',
+  NOT_FOUND: '没有找到',
+  VALIDATION_FAILED: '填写的内容有误',
+  MALFORMED_JSON: '请求有误',
+  COUPON_SOLD_OUT: '优惠券已抢光',
+  COUPON_LIMIT_REACHED: '您已领满该券',
+  CAMPAIGN_NOT_STARTED: '活动还没开始',
+  CAMPAIGN_ENDED: '活动已结束',
+  GROUP_BUY_CLOSED: '团购已截止',
+  GROUP_BUY_FULL: '团购名额已满',
+  ALREADY_PICKED_UP: '该订单已提货',
+  ORDER_NOT_CANCELLABLE: '订单不能取消',
+  QUOTE_EXPIRED: '估价已过期，请重新估价',
+  COUPON_NOT_APPLICABLE: '该券不适用于本单',
+  INSUFFICIENT_STOCK: '库存不足',
+  IDEMPOTENCY_KEY_REUSED: '请求重复，请刷新后再试',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  UPSTREAM_UNAVAILABLE: '微信服务繁忙，请稍后再试',
+  DEPENDENCY_UNAVAILABLE: '服务繁忙，请稍后再试',
+  PAYLOAD_TOO_LARGE: '内容太多了',
+  NETWORK: '网络不好，请稍后再试',
+}
+
+export const messageFor = (code: string, fallback?: string) => MESSAGES[code] ?? fallback ?? '出错了，请稍后再试'
+
+export type RequestOptions = {
+  method?: 'GET' | 'POST' | 'DELETE' | 'PUT'
+  data?: unknown
+  idempotencyKey?: string
+  /** Do not show the toast (the page shows the error itself). */
+  quiet?: boolean
+  auth?: boolean
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function randomNonce(): string {
+  return Math.random().toString(36).slice(2, 10) + Date.now().toString(36)
+}
+
+/** A wx.login code: in the mini-program from WeChat; in H5 a WeChat-emulator code for the chosen demo openid. */
+export async function obtainLoginCode(openid?: string): Promise<string | null> {
+  if (process.env.TARO_ENV === 'h5') {
+    const id = openid ?? session.devOpenid()
+    return id ? `test_${id}.${randomNonce()}` : null
+  }
+  const { code } = await Taro.login()
+  return code
+}
+
+export async function loginWithCode(code: string): Promise<User> {
+  const res = await Taro.request({ url: `${API_BASE}/api/v1/auth/wechat/login`, method: 'POST', data: { code }, header: { 'content-type': 'application/json' } })
+  if (res.statusCode !== 200) {
+    const err = (res.data as ApiErrorBody).error
+    throw new ApiError(res.statusCode, err?.code ?? 'UNKNOWN', messageFor(err?.code ?? '', err?.message))
+  }
+  const body = res.data as { token: string; user: User }
+  session.save(body.token, body.user)
+  return body.user
+}
+
+let relogin: Promise<boolean> | null = null
+
+/** One re-login at a time, shared by every request that hit a 401. */
+async function reloginOnce(): Promise<boolean> {
+  relogin ??= (async () => {
+    try {
+      const code = await obtainLoginCode()
+      if (!code) return false
+      await loginWithCode(code)
+      return true
+    } catch {
+      return false
+    } finally {
+      setTimeout(() => (relogin = null), 0)
+    }
+  })()
+  return relogin
+}
+
+function toLogin() {
+  session.clear()
+  if (process.env.TARO_ENV === 'h5') Taro.reLaunch({ url: '/pages/login/index' })
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET'
+  let reloggedIn = false
+  for (let attempt = 0; ; attempt++) {
+    const header: Record<string, string> = { 'content-type': 'application/json' }
+    const token = session.token()
+    if (token && options.auth !== false) header.Authorization = `Bearer ${token}`
+    if (options.idempotencyKey) header['Idempotency-Key'] = options.idempotencyKey
+    let res: Taro.request.SuccessCallbackResult
+    try {
+      res = await Taro.request({ url: `${API_BASE}/api/v1${path}`, method, data: options.data as never, header, timeout: 15000 })
+    } catch {
+      if (method === 'GET' && attempt < 2) {
+        await sleep(300 * 3 ** attempt)
+        continue
+      }
+      if (!options.quiet) Taro.showToast({ title: MESSAGES.NETWORK, icon: 'none' })
+      throw new ApiError(0, 'NETWORK', MESSAGES.NETWORK)
+    }
+    if (res.statusCode === 401 && options.auth !== false && !reloggedIn) {
+      reloggedIn = true
+      if (await reloginOnce()) continue
+      toLogin()
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T
+    const err = (res.data as ApiErrorBody)?.error
+    const code = err?.code ?? `HTTP_${res.statusCode}`
+    const message = messageFor(code, err?.message)
+    if (!options.quiet) Taro.showToast({ title: message, icon: 'none', duration: 2500 })
+    throw new ApiError(res.statusCode, code, message, err?.details)
+  }
+}
+
+/** An idempotency key for one user action (kept by the page so a retry sends the same key). */
+export function newIdempotencyKey(): string {
+  return `${Date.now().toString(36)}-${randomNonce()}-${randomNonce()}`
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * Debian's Chromium driven by playwright-core (NOTES.md: `npx playwright install` cannot work
+ * here). A fresh profile per browser; the flags keep Chromium off the closed network.
+ */
+export type Browser = { context: BrowserContext; page: Page; close: () => Promise<void> };
+
+export async function launchBrowser(options: { geolocation?: { latitude: number; longitude: number } } = {}): Promise<Browser> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xh-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 414, height: 896 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    geolocation: options.geolocation,
+    permissions: options.geolocation ? ['geolocation'] : [],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  context.setDefaultTimeout(15_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+
+/** Signs in through the H5 development sign-in page, as a person would. */
+export async function loginAs(page: Page, baseUrl: string, openid: string): Promise<void> {
+  await page.goto(`${baseUrl}/#/pages/login/index`);
+  const demo = byTestId(page, `login-${openid}`);
+  if (await demo.count()) {
+    await demo.click();
+  } else {
+    await byTestId(page, 'login-openid').locator('input').fill(openid);
+    await byTestId(page, 'login-custom').click();
+  }
+  await byTestId(page, 'me-nickname').waitFor();
+}
+
+/** Opens a page of the H5 build by its path (hash router). */
+export async function open(page: Page, baseUrl: string, pagePath: string): Promise<void> {
+  await page.goto(`${baseUrl}/#/${pagePath.replace(/^\//, '')}`);
+}
