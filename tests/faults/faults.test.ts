@@ -64,8 +64,10 @@ async function runPhase(name: string, load: Workload[], fault: Fault | null, sec
     const mark = outcomes.length;
     await fault.inject();
     await sleep(fault.downFor);
-    during = outcomes.slice(mark);
     await fault.heal();
+    // Requests that were in flight while the dependency was down finish around now.
+    await sleep(500);
+    during = outcomes.slice(mark);
   }
   await sleep(seconds * 1000);
   stop = true;
@@ -88,7 +90,7 @@ describe('faults', () => {
     const load = await Promise.all(workloads.map((w) => w.setup({ db, bffs: () => bffs, emulatorUrl: emulator.url })));
     const faults: Fault[] = [
       { name: 'Redis killed and restarted', dependency: true, downFor: 2500, inject: () => redis.kill(), heal: () => redis.start() },
-      { name: 'MariaDB restarted', dependency: true, downFor: 500, inject: () => mariadb.kill(), heal: () => mariadb.start() },
+      { name: 'MariaDB restarted', dependency: true, downFor: 2000, inject: () => mariadb.kill(), heal: () => mariadb.start() },
       {
         name: 'one BFF killed (SIGKILL) and replaced',
         dependency: false,
