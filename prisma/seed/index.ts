@@ -1,9 +1,10 @@
 import cliProgress from 'cli-progress';
 import type { SeedContext, SeedStep } from './types';
 import { accountsStep } from './accounts';
+import { catalogueStep } from './catalogue';
 
 // In order; each step is idempotent (running the seed again changes nothing). Capabilities add theirs.
-export const seedSteps: SeedStep[] = [accountsStep];
+export const seedSteps: SeedStep[] = [accountsStep, catalogueStep];
 
 /** A progress display on a terminal; plain lines elsewhere (CI logs). */
 export function terminalProgress(): { progress: SeedContext['progress']; stop: () => void } {

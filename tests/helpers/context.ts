@@ -54,7 +54,8 @@ export function scanResponses(app: Koa): string[] {
     const text = typeof ctx.body === 'string' ? ctx.body : JSON.stringify(ctx.body);
     const where = `${ctx.method} ${ctx.path} → ${ctx.status}`;
     if (SESSION_KEY.test(text)) leaks.push(`${where}: carries a WeChat session key`);
-    const phone = PHONE.exec(text);
+    // Request ids (UUIDs) and ULIDs can hold 11-digit runs that are not phone numbers.
+    const phone = PHONE.exec(text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '').replace(/[0-9A-HJKMNP-TV-Z]{26}/g, ''));
     if (phone) leaks.push(`${where}: carries an unmasked phone number ${phone[0].slice(0, 3)}…`);
     const own = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1];
     const fresh = (ctx.body as { token?: unknown }).token;

@@ -69,3 +69,22 @@ export async function dropDatabase(url: string): Promise<void> {
     await conn.end();
   }
 }
+
+/** Runs fn in one MySQL transaction on its own connection; rolls back on any error. */
+export async function withTransaction<T>(db: Db, fn: (conn: mysql.PoolConnection) => Promise<T>): Promise<T> {
+  const conn = await db.getConnection();
+  try {
+    await conn.beginTransaction();
+    const result = await fn(conn);
+    await conn.commit();
+    return result;
+  } catch (err) {
+    await conn.rollback().catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
+export const isDuplicateKey = (err: unknown, key?: string) =>
+  (err as { code?: string }).code === 'ER_DUP_ENTRY' && (!key || String((err as Error).message).includes(key));

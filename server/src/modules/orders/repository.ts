@@ -1,0 +1,157 @@
+import type { PoolConnection } from 'mysql2/promise';
+import type { Db } from '../../lib/db';
+
+/** The only place that reads and writes orders, their items and their audit. */
+export type OrderRow = {
+  id: string; userId: string; storeId: string; status: string; source: string; groupBuyId: string | null; proxyMemberId: string | null;
+  couponId: string | null; tradeInQuoteId: string | null; itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number;
+  pickupCode: string; paymentMethod: string | null; createdAt: Date; expiresAt: Date; pickedUpAt: Date | null; closedAt: Date | null;
+  storeName: string; storeAddress: string; storePhone: string; buyerNickname: string;
+};
+
+export type ItemRow = { orderId: string; skuId: string; productId: string; productName: string; spec: string; category: string; units: number; unitPriceFen: number };
+
+const ORDER_SELECT = `SELECT o.id, o.user_id AS userId, o.store_id AS storeId, o.status, o.source, o.group_buy_id AS groupBuyId,
+  o.proxy_member_id AS proxyMemberId, o.coupon_id AS couponId, o.trade_in_quote_id AS tradeInQuoteId, o.items_fen AS itemsFen,
+  o.coupon_fen AS couponFen, o.trade_in_fen AS tradeInFen, o.payable_fen AS payableFen, o.pickup_code AS pickupCode,
+  o.payment_method AS paymentMethod, o.created_at AS createdAt, o.expires_at AS expiresAt, o.picked_up_at AS pickedUpAt,
+  o.closed_at AS closedAt, s.name AS storeName, s.address AS storeAddress, s.phone AS storePhone, u.nickname AS buyerNickname
+  FROM orders o JOIN stores s ON s.id = o.store_id JOIN users u ON u.id = o.user_id`;
+
+export async function insertOrder(conn: PoolConnection, o: {
+  id: string; userId: string; storeId: string; source: string; groupBuyId: string | null; groupBuyMemberId: string | null; proxyMemberId: string | null;
+  couponId: string | null; tradeInQuoteId: string | null; itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number; pickupCode: string; expiresAt: Date;
+}): Promise<void> {
+  await conn.query(
+    `INSERT INTO orders (id, user_id, store_id, status, source, group_buy_id, group_buy_member_id, proxy_member_id, coupon_id, trade_in_quote_id,
+       items_fen, coupon_fen, trade_in_fen, payable_fen, pickup_code, open_pickup_code, expires_at)
+     VALUES (?, ?, ?, 'awaiting_pickup', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [o.id, o.userId, o.storeId, o.source, o.groupBuyId, o.groupBuyMemberId, o.proxyMemberId, o.couponId, o.tradeInQuoteId,
+      o.itemsFen, o.couponFen, o.tradeInFen, o.payableFen, o.pickupCode, o.pickupCode, o.expiresAt],
+  );
+}
+
+export async function insertItems(conn: PoolConnection, items: ItemRow[]): Promise<void> {
+  if (!items.length) return;
+  await conn.query(
+    'INSERT INTO order_items (order_id, sku_id, product_id, product_name, spec, category, units, unit_price_fen) VALUES ?',
+    [items.map((i) => [i.orderId, i.skuId, i.productId, i.productName, i.spec, i.category, i.units, i.unitPriceFen])],
+  );
+}
+
+/** Reserves units where the data is: never below zero, whatever the concurrency. */
+export async function reserveUnits(conn: PoolConnection, skuId: string, units: number): Promise<boolean> {
+  const [r] = await conn.query('UPDATE skus SET available = available - ? WHERE id = ? AND available >= ?', [units, skuId, units]);
+  return (r as { affectedRows: number }).affectedRows === 1;
+}
+
+export async function returnUnits(conn: PoolConnection, orderId: string): Promise<void> {
+  await conn.query('UPDATE skus s JOIN order_items i ON i.sku_id = s.id SET s.available = s.available + i.units WHERE i.order_id = ?', [orderId]);
+}
+
+export async function storeExists(db: Db | PoolConnection, storeId: string): Promise<boolean> {
+  const [rows] = await db.query('SELECT 1 FROM stores WHERE id = ?', [storeId]);
+  return (rows as unknown[]).length > 0;
+}
+
+export async function findOrder(db: Db | PoolConnection, where: { id: string; userId?: string; ownerId?: string; openCode?: string }): Promise<OrderRow | null> {
+  const cond: string[] = ['o.id = ?'];
+  const args: unknown[] = [where.id];
+  if (where.userId) (cond.push('o.user_id = ?'), args.push(where.userId));
+  if (where.ownerId) (cond.push('o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)'), args.push(where.ownerId));
+  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.join(' AND ')}`, args);
+  return (rows as OrderRow[])[0] ?? null;
+}
+
+/** The order behind an open pickup code, only at the owner's own stores. */
+export async function findOpenOrderByCode(db: Db, code: string, ownerId: string): Promise<OrderRow | null> {
+  const [rows] = await db.query(
+    `${ORDER_SELECT} WHERE o.open_pickup_code = ? AND o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
+    [code, ownerId],
+  );
+  return (rows as OrderRow[])[0] ?? null;
+}
+
+export async function listOrders(db: Db, f: { userId?: string; ownerId?: string; status?: string; cursor?: string; limit: number }): Promise<OrderRow[]> {
+  const cond: string[] = [];
+  const args: unknown[] = [];
+  if (f.userId) (cond.push('o.user_id = ?'), args.push(f.userId));
+  if (f.ownerId) (cond.push('o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)'), args.push(f.ownerId));
+  if (f.status) (cond.push('o.status = ?'), args.push(f.status));
+  if (f.cursor) (cond.push('o.id < ?'), args.push(f.cursor));
+  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.join(' AND ')} ORDER BY o.id DESC LIMIT ?`, [...args, f.limit + 1]);
+  return rows as OrderRow[];
+}
+
+export async function itemsOf(db: Db | PoolConnection, orderIds: string[]): Promise<Map<string, ItemRow[]>> {
+  const out = new Map<string, ItemRow[]>();
+  if (!orderIds.length) return out;
+  const [rows] = await db.query(
+    `SELECT order_id AS orderId, sku_id AS skuId, product_id AS productId, product_name AS productName, spec, category, units, unit_price_fen AS unitPriceFen
+     FROM order_items WHERE order_id IN (?) ORDER BY sku_id`,
+    [orderIds],
+  );
+  for (const r of rows as ItemRow[]) out.set(r.orderId, [...(out.get(r.orderId) ?? []), r]);
+  return out;
+}
+
+/** Moves an order out of awaiting_pickup exactly once; false when it was not awaiting pickup (or not the caller's). */
+export async function closeOrder(conn: PoolConnection, id: string, to: 'cancelled' | 'expired', guard: { userId?: string }): Promise<boolean> {
+  const [r] = await conn.query(
+    `UPDATE orders SET status = ?, open_pickup_code = NULL, closed_at = NOW(3)
+     WHERE id = ? AND status = 'awaiting_pickup' ${guard.userId ? 'AND user_id = ?' : ''} ${to === 'expired' ? 'AND expires_at <= NOW(3)' : ''}`,
+    guard.userId ? [to, id, guard.userId] : [to, id],
+  );
+  return (r as { affectedRows: number }).affectedRows === 1;
+}
+
+/** The handover, exactly once, and only at the owner's own stores (ownership is part of the update). */
+export async function markPickedUp(conn: PoolConnection, id: string, ownerId: string, paymentMethod: string): Promise<boolean> {
+  const [r] = await conn.query(
+    `UPDATE orders SET status = 'picked_up', open_pickup_code = NULL, picked_up_at = NOW(3), payment_method = ?
+     WHERE id = ? AND status = 'awaiting_pickup' AND store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
+    [paymentMethod, id, ownerId],
+  );
+  return (r as { affectedRows: number }).affectedRows === 1;
+}
+
+export async function setTradeInCredit(conn: PoolConnection, id: string, tradeInFen: number): Promise<void> {
+  await conn.query('UPDATE orders SET trade_in_fen = ?, payable_fen = GREATEST(0, items_fen - coupon_fen - ?) WHERE id = ?', [tradeInFen, tradeInFen, id]);
+}
+
+export async function dueForExpiry(db: Db, limit: number): Promise<string[]> {
+  const [rows] = await db.query("SELECT id FROM orders WHERE status = 'awaiting_pickup' AND expires_at <= NOW(3) ORDER BY expires_at LIMIT ?", [limit]);
+  return (rows as { id: string }[]).map((r) => r.id);
+}
+
+export async function insertAudit(conn: PoolConnection | Db, e: { orderId: string; actorUserId: string | null; action: string; fromState: string | null; toState: string | null; detail?: unknown }): Promise<void> {
+  await conn.query('INSERT INTO order_audit (order_id, actor_user_id, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?)', [
+    e.orderId, e.actorUserId, e.action, e.fromState, e.toState, e.detail === undefined ? null : JSON.stringify(e.detail),
+  ]);
+}
+
+export async function openidOf(db: Db, userId: string): Promise<string | null> {
+  const [rows] = await db.query('SELECT openid FROM users WHERE id = ?', [userId]);
+  return (rows as { openid: string | null }[])[0]?.openid ?? null;
+}
+
+// Idempotency keys of POST /orders.
+export async function claimIdempotencyKey(db: Db, userId: string, key: string, requestHash: string): Promise<'new' | { requestHash: string; statusCode: number | null; response: string | null }> {
+  try {
+    await db.query('INSERT INTO idempotency_keys (user_id, idem_key, request_hash) VALUES (?, ?, ?)', [userId, key, requestHash]);
+    return 'new';
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ER_DUP_ENTRY') throw err;
+    const [rows] = await db.query('SELECT request_hash AS requestHash, status_code AS statusCode, response FROM idempotency_keys WHERE user_id = ? AND idem_key = ?', [userId, key]);
+    const row = (rows as { requestHash: string; statusCode: number | null; response: string | null }[])[0];
+    return row ?? 'new';
+  }
+}
+
+export async function completeIdempotencyKey(conn: PoolConnection, userId: string, key: string, statusCode: number, response: unknown): Promise<void> {
+  await conn.query('UPDATE idempotency_keys SET status_code = ?, response = ? WHERE user_id = ? AND idem_key = ?', [statusCode, JSON.stringify(response), userId, key]);
+}
+
+export async function releaseIdempotencyKey(db: Db, userId: string, key: string): Promise<void> {
+  await db.query('DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND status_code IS NULL', [userId, key]);
+}

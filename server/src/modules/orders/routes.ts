@@ -1,0 +1,73 @@
+import type { Module } from '../index';
+import { API_BASE, defineRoute, z } from '../../lib/http';
+import { validationFailed } from '../../lib/errors';
+import { consumeRateLimit } from '../../lib/rate-limit';
+import { ConfirmBody, CreateOrderBody, IdParams, Order, OrderIdParams, OrdersQuery, PlacedOrder, VerifyBody } from './schemas';
+import { cancelOrder, confirmPickup, createOrder, getMyOrder, listMyOrders, listStorePickups, verifyPickupCode } from './service';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export const ordersModule: Module = {
+  name: 'orders',
+  register({ api, deps }) {
+    defineRoute(api, API_BASE, {
+      method: 'post',
+      path: '/orders',
+      summary: 'Place an order for pickup at a store (pay at pickup); header Idempotency-Key required',
+      tags: ['orders'],
+      access: 'user',
+      body: CreateOrderBody,
+      response: PlacedOrder,
+      status: 201,
+      idempotent: true,
+      errors: [
+        { status: 404, code: 'NOT_FOUND' },
+        { status: 409, code: 'INSUFFICIENT_STOCK' },
+        { status: 409, code: 'COUPON_NOT_APPLICABLE' },
+        { status: 409, code: 'QUOTE_EXPIRED' },
+        { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
+      ],
+      handler: async ({ body, user, ctx }) => {
+        const key = ctx.get('idempotency-key');
+        if (!IDEMPOTENCY_KEY.test(key)) throw validationFailed([{ path: 'headers.Idempotency-Key', message: 'required: 8–128 letters, digits, _ . : -' }]);
+        const result = await createOrder(deps, user!, key, body);
+        ctx.status = result.status;
+        ctx.body = result.body;
+        return result.body;
+      },
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/orders', summary: 'My orders', tags: ['orders'], access: 'user', query: OrdersQuery,
+      response: z.object({ items: z.array(Order), nextCursor: z.string().nullable() }),
+      handler: ({ query, user }) => listMyOrders(deps, user!, query),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/orders/:id', summary: 'One of my orders', tags: ['orders'], access: 'user', params: IdParams, response: Order,
+      handler: ({ params, user }) => getMyOrder(deps, user!, params.id),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/orders/:id/cancel', summary: 'Cancel my order while it awaits pickup (units, coupon and quote are given back)', tags: ['orders'],
+      access: 'user', params: IdParams, response: Order, errors: [{ status: 409, code: 'ORDER_NOT_CANCELLABLE' }],
+      handler: ({ params, user }) => cancelOrder(deps, user!, params.id),
+    });
+
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/store/pickups', summary: "Orders at the owner's stores (default: awaiting pickup)", tags: ['store'],
+      access: ['store_owner'], query: OrdersQuery,
+      handler: ({ query, user }) => listStorePickups(deps, user!, query),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/store/pickups/verify', summary: "The order behind a pickup code, only at the owner's own stores (rate-limited)", tags: ['store'],
+      access: ['store_owner'], body: VerifyBody, errors: [{ status: 429, code: 'RATE_LIMITED' }],
+      handler: async ({ body, user }) => {
+        await consumeRateLimit(deps, 'pickupVerify', user!.id);
+        return verifyPickupCode(deps, user!, body.code);
+      },
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/store/pickups/:orderId/confirm', summary: 'Hand the goods over: picked_up, exactly once', tags: ['store'],
+      access: ['store_owner'], params: OrderIdParams, body: ConfirmBody, errors: [{ status: 409, code: 'ALREADY_PICKED_UP' }],
+      handler: ({ params, body, user }) => confirmPickup(deps, user!, params.orderId, body),
+    });
+  },
+};

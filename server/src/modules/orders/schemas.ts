@@ -1,0 +1,47 @@
+import { z, ListQuery } from '../../lib/http';
+
+const Id = z.string().min(1).max(40);
+
+export const CreateOrderBody = z
+  .object({
+    storeId: Id,
+    items: z.array(z.object({ skuId: Id, units: z.number().int().min(1).max(99) }).strict()).min(1).max(20),
+    couponId: Id.nullable().optional(),
+    tradeInQuoteId: Id.nullable().optional(),
+  })
+  .strict()
+  .openapi('CreateOrderBody');
+
+export const OrderStatus = z.enum(['awaiting_pickup', 'picked_up', 'cancelled', 'expired']);
+
+export const OrdersQuery = ListQuery.extend({ status: OrderStatus.optional() }).strict();
+
+export const Price = z.object({ itemsFen: z.number().int(), couponFen: z.number().int(), tradeInFen: z.number().int(), payableFen: z.number().int() });
+
+export const Order = z
+  .object({
+    id: z.string(),
+    status: OrderStatus,
+    pickupCode: z.string().nullable(),
+    price: Price,
+    items: z.array(z.object({ skuId: z.string(), productName: z.string(), spec: z.string(), units: z.number().int(), unitPriceFen: z.number().int() })),
+    store: z.object({ id: z.string(), name: z.string(), address: z.string(), phone: z.string() }),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+  })
+  .openapi('Order');
+
+export const PlacedOrder = z.object({ id: z.string(), status: z.literal('awaiting_pickup'), pickupCode: z.string(), price: Price }).openapi('PlacedOrder');
+
+export const IdParams = z.object({ id: z.string().min(1).max(40) }).strict();
+export const OrderIdParams = z.object({ orderId: z.string().min(1).max(40) }).strict();
+
+export const VerifyBody = z.object({ code: z.string().regex(/^\d{8}$/, 'an 8-digit pickup code') }).strict();
+
+export const ConfirmBody = z
+  .object({
+    paymentMethod: z.enum(['cash', 'wechat_qr', 'prepaid']),
+    tradeInInspection: z.object({ condition: z.enum(['excellent', 'good', 'fair', 'poor']), working: z.boolean() }).strict().optional(),
+  })
+  .strict()
+  .openapi('ConfirmPickupBody');

@@ -1,0 +1,297 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { PoolConnection } from 'mysql2/promise';
+import type { Deps } from '../../lib/deps';
+import { withTransaction, isDuplicateKey, type Db } from '../../lib/db';
+import { newId } from '../../lib/ids';
+import { AppError, conflict, notFound, validationFailed } from '../../lib/errors';
+import type { AuthUser } from '../../lib/auth';
+import { findSkus } from '../catalogue/repository';
+import { couponAdjustment } from '../coupons/order-adjustment';
+import { tradeInAdjustment } from '../trade-in/order-adjustment';
+import type { OrderLine, TradeInInspection } from './adjustments';
+import * as repo from './repository';
+
+/**
+ * Orders, paid at pickup (到店付). The story of an order: stock is reserved where it is kept (a
+ * conditional UPDATE per SKU), the price is computed here from SKU prices, a coupon and a trade-in
+ * credit may take part in the same transaction, and a pickup code unique among open orders is
+ * given. The buyer can cancel while it waits; overdue orders expire; the store owner confirms the
+ * handover exactly once, at their own stores only.
+ */
+export type PlaceOrderInput = {
+  userId: string;
+  storeId: string;
+  items: { skuId: string; units: number }[];
+  unitPriceFenOverride?: number;
+  couponId?: string;
+  tradeInQuoteId?: string;
+  source: 'direct' | 'group_buy';
+  groupBuyId?: string;
+  groupBuyMemberId?: string;
+  proxyMemberId?: string;
+};
+
+export type Price = { itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number };
+export type PlacedOrder = { id: string; status: 'awaiting_pickup'; pickupCode: string; price: Price };
+
+/** 8 digits from a CSPRNG: 10^8 codes, so an open order's code cannot be guessed in the few tries verification allows. */
+export function newPickupCode(): string {
+  return String(randomInt(0, 100_000_000)).padStart(8, '0');
+}
+
+const expiry = (deps: Deps) => new Date(Date.now() + deps.config.orders.expireAfterDays * 86_400_000);
+
+/** Inserts the order, drawing a new code when one collides with an open order's. */
+async function insertWithFreshCode(conn: PoolConnection, order: Omit<Parameters<typeof repo.insertOrder>[1], 'pickupCode'>): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const pickupCode = newPickupCode();
+    try {
+      await repo.insertOrder(conn, { ...order, pickupCode });
+      return pickupCode;
+    } catch (err) {
+      if (isDuplicateKey(err, 'uq_orders_open_pickup_code') && attempt < 10) continue;
+      throw err;
+    }
+  }
+}
+
+export async function placeOrderInTx(conn: PoolConnection, deps: Deps, input: PlaceOrderInput): Promise<PlacedOrder> {
+  if (!(await repo.storeExists(conn, input.storeId))) throw notFound('门店不存在');
+  const skus = await findSkus(conn, input.items.map((i) => i.skuId));
+  const missing = input.items.findIndex((i) => !skus.has(i.skuId));
+  if (missing >= 0) throw notFound('商品不存在');
+  // Lock SKU rows in one order (by id) so concurrent multi-item orders cannot deadlock.
+  for (const item of [...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId))) {
+    if (!(await repo.reserveUnits(conn, item.skuId, item.units))) throw conflict('INSUFFICIENT_STOCK', '库存不足');
+  }
+  const lines: OrderLine[] = input.items.map((i) => {
+    const s = skus.get(i.skuId)!;
+    return { skuId: s.id, productId: s.productId, category: s.category, units: i.units, unitPriceFen: input.unitPriceFenOverride ?? s.priceFen };
+  });
+  const itemsFen = lines.reduce((n, l) => n + l.units * l.unitPriceFen, 0);
+  const orderId = newId();
+  const ctx = { conn, deps, userId: input.userId, orderId, lines, itemsFen, now: new Date() };
+  const couponFen = input.couponId ? Math.min(itemsFen, await couponAdjustment.apply(ctx, input.couponId)) : 0;
+  const tradeInFen = input.tradeInQuoteId ? await tradeInAdjustment.apply(ctx, input.tradeInQuoteId) : 0;
+  const payableFen = Math.max(0, itemsFen - couponFen - tradeInFen);
+  const pickupCode = await insertWithFreshCode(conn, {
+    id: orderId, userId: input.userId, storeId: input.storeId, source: input.source, groupBuyId: input.groupBuyId ?? null,
+    groupBuyMemberId: input.groupBuyMemberId ?? null, proxyMemberId: input.proxyMemberId ?? null, couponId: input.couponId ?? null,
+    tradeInQuoteId: input.tradeInQuoteId ?? null, itemsFen, couponFen, tradeInFen, payableFen, expiresAt: expiry(deps),
+  });
+  await repo.insertItems(conn, lines.map((l) => ({ orderId, skuId: l.skuId, productId: l.productId, productName: skus.get(l.skuId)!.productName, spec: skus.get(l.skuId)!.spec, category: l.category, units: l.units, unitPriceFen: l.unitPriceFen })));
+  await repo.insertAudit(conn, { orderId, actorUserId: input.userId, action: 'create', fromState: null, toState: 'awaiting_pickup', detail: { source: input.source } });
+  return { id: orderId, status: 'awaiting_pickup', pickupCode, price: { itemsFen, couponFen, tradeInFen, payableFen } };
+}
+
+/**
+ * Group-buy settlement: every member's order for one SKU at one price, in the caller's
+ * transaction, stock reserved once for the total, rows inserted many at a time. Idempotent per
+ * member: a member who already has an order (unique group_buy_member_id) gets no second one.
+ */
+export async function placeGroupOrdersInTx(
+  conn: PoolConnection,
+  deps: Deps,
+  input: { storeId: string; skuId: string; unitPriceFen: number; groupBuyId: string; members: { groupBuyMemberId: string; userId: string; units: number; proxyMemberId?: string }[] },
+): Promise<{ groupBuyMemberId: string; orderId: string; pickupCode: string }[]> {
+  if (!input.members.length) return [];
+  const [existingRows] = await conn.query('SELECT group_buy_member_id AS m FROM orders WHERE group_buy_id = ?', [input.groupBuyId]);
+  const done = new Set((existingRows as { m: string }[]).map((r) => r.m));
+  const members = input.members.filter((m) => !done.has(m.groupBuyMemberId));
+  if (!members.length) return [];
+  const sku = (await findSkus(conn, [input.skuId])).get(input.skuId);
+  if (!sku) throw notFound('商品不存在');
+  const total = members.reduce((n, m) => n + m.units, 0);
+  if (!(await repo.reserveUnits(conn, input.skuId, total))) throw conflict('INSUFFICIENT_STOCK', '库存不足');
+  const expiresAt = expiry(deps);
+  const made: { groupBuyMemberId: string; orderId: string; pickupCode: string }[] = [];
+  const codes = new Set<string>();
+  for (let i = 0; i < members.length; i += 1000) {
+    const chunk = members.slice(i, i + 1000);
+    const rows = chunk.map((m) => {
+      let code = newPickupCode();
+      while (codes.has(code)) code = newPickupCode();
+      codes.add(code);
+      const fen = m.units * input.unitPriceFen;
+      const orderId = newId();
+      made.push({ groupBuyMemberId: m.groupBuyMemberId, orderId, pickupCode: code });
+      return [orderId, m.userId, input.storeId, 'awaiting_pickup', 'group_buy', input.groupBuyId, m.groupBuyMemberId, m.proxyMemberId ?? null, fen, 0, 0, fen, code, code, expiresAt];
+    });
+    try {
+      await conn.query(
+        `INSERT INTO orders (id, user_id, store_id, status, source, group_buy_id, group_buy_member_id, proxy_member_id, items_fen, coupon_fen, trade_in_fen, payable_fen, pickup_code, open_pickup_code, expires_at) VALUES ?`,
+        [rows],
+      );
+    } catch (err) {
+      // A code that collides with another open order's (10^8 codes: rare): the whole settlement retries.
+      if (isDuplicateKey(err, 'uq_orders_open_pickup_code')) throw new AppError(503, 'DEPENDENCY_UNAVAILABLE', '请稍后再试');
+      throw err;
+    }
+    const madeChunk = made.slice(i, i + chunk.length);
+    await repo.insertItems(conn, madeChunk.map((o, k) => ({ orderId: o.orderId, skuId: sku.id, productId: sku.productId, productName: sku.productName, spec: sku.spec, category: sku.category, units: chunk[k].units, unitPriceFen: input.unitPriceFen })));
+    await conn.query('INSERT INTO order_audit (order_id, actor_user_id, action, from_state, to_state, detail) VALUES ?', [
+      madeChunk.map((o) => [o.orderId, null, 'create', null, 'awaiting_pickup', JSON.stringify({ source: 'group_buy', groupBuyId: input.groupBuyId })]),
+    ]);
+  }
+  return made;
+}
+
+export const writeAudit = repo.insertAudit;
+
+type CreateOrderBody = { storeId: string; items: { skuId: string; units: number }[]; couponId?: string | null; tradeInQuoteId?: string | null };
+
+function requestHash(body: CreateOrderBody): string {
+  return createHash('sha256').update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null })).digest('hex');
+}
+
+async function notifyBuyer(deps: Deps, userId: string, templateId: string, orderId: string, data: Record<string, { value: string }>) {
+  const openid = await repo.openidOf(deps.db, userId).catch(() => null);
+  if (openid) await deps.wechat.notify({ touser: openid, templateId, page: `pages/orders/detail?id=${orderId}`, data });
+}
+
+/**
+ * POST /orders: the same Idempotency-Key with the same body answers the first response again;
+ * with another body, 422. Concurrent retries wait for the first one's answer.
+ */
+export async function createOrder(deps: Deps, user: AuthUser, key: string, body: CreateOrderBody): Promise<{ status: number; body: unknown }> {
+  const seen = new Set<string>();
+  body.items.forEach((item, i) => {
+    if (seen.has(item.skuId)) throw validationFailed([{ path: `body.items.${i}.skuId`, message: 'each SKU once per order' }]);
+    seen.add(item.skuId);
+  });
+  const hash = requestHash(body);
+  for (let waited = 0; ; waited += 50) {
+    const claim = await repo.claimIdempotencyKey(deps.db, user.id, key, hash);
+    if (claim === 'new') break;
+    if (claim.requestHash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一笔订单');
+    if (claim.statusCode !== null && claim.response !== null) return { status: claim.statusCode, body: JSON.parse(claim.response) };
+    if (waited > 10_000) throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', '订单正在处理中，请稍后刷新');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    const placed = await withTransaction(deps.db, async (conn) => {
+      const order = await placeOrderInTx(conn, deps, {
+        userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct',
+      });
+      await repo.completeIdempotencyKey(conn, user.id, key, 201, order);
+      return order;
+    });
+    void notifyBuyer(deps, user.id, 'order_created', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
+    return { status: 201, body: placed };
+  } catch (err) {
+    // Nothing was stored: let a retry with the same key try again.
+    await repo.releaseIdempotencyKey(deps.db, user.id, key).catch(() => undefined);
+    throw err;
+  }
+}
+
+export function presentOrder(o: repo.OrderRow, items: repo.ItemRow[], opts: { showCode: boolean }) {
+  return {
+    id: o.id,
+    status: o.status,
+    source: o.source,
+    groupBuyId: o.groupBuyId,
+    pickupCode: opts.showCode && o.status === 'awaiting_pickup' ? o.pickupCode : null,
+    price: { itemsFen: o.itemsFen, couponFen: o.couponFen, tradeInFen: o.tradeInFen, payableFen: o.payableFen },
+    items: items.map((i) => ({ skuId: i.skuId, productId: i.productId, productName: i.productName, spec: i.spec, category: i.category, units: i.units, unitPriceFen: i.unitPriceFen })),
+    store: { id: o.storeId, name: o.storeName, address: o.storeAddress, phone: o.storePhone },
+    couponId: o.couponId,
+    tradeInQuoteId: o.tradeInQuoteId,
+    paymentMethod: o.paymentMethod,
+    createdAt: o.createdAt.toISOString(),
+    expiresAt: o.expiresAt.toISOString(),
+    pickedUpAt: o.pickedUpAt ? o.pickedUpAt.toISOString() : null,
+    closedAt: o.closedAt ? o.closedAt.toISOString() : null,
+  };
+}
+
+export async function listMyOrders(deps: Deps, user: AuthUser, q: { status?: string; cursor?: string; limit?: number }) {
+  const limit = Math.min(q.limit ?? 20, 50);
+  const rows = await repo.listOrders(deps.db, { userId: user.id, status: q.status, cursor: q.cursor, limit });
+  const page = rows.slice(0, limit);
+  const items = await repo.itemsOf(deps.db, page.map((o) => o.id));
+  return { items: page.map((o) => presentOrder(o, items.get(o.id) ?? [], { showCode: true })), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+}
+
+export async function getMyOrder(deps: Deps, user: AuthUser, id: string) {
+  const o = await repo.findOrder(deps.db, { id, userId: user.id });
+  if (!o) throw notFound('订单不存在');
+  const items = await repo.itemsOf(deps.db, [id]);
+  return presentOrder(o, items.get(id) ?? [], { showCode: true });
+}
+
+async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to: 'cancelled' | 'expired', actor: string | null, guard: { userId?: string }): Promise<boolean> {
+  if (!(await repo.closeOrder(conn, id, to, guard))) return false;
+  await repo.returnUnits(conn, id);
+  await couponAdjustment.release(conn, id);
+  await tradeInAdjustment.release(conn, id);
+  await repo.insertAudit(conn, { orderId: id, actorUserId: actor, action: to === 'cancelled' ? 'cancel' : 'expire', fromState: 'awaiting_pickup', toState: to });
+  return true;
+}
+
+export async function cancelOrder(deps: Deps, user: AuthUser, id: string) {
+  const cancelled = await withTransaction(deps.db, (conn) => closeAndRelease(conn, deps, id, 'cancelled', user.id, { userId: user.id }));
+  if (!cancelled) {
+    const o = await repo.findOrder(deps.db, { id, userId: user.id });
+    if (!o) throw notFound('订单不存在');
+    throw conflict('ORDER_NOT_CANCELLABLE', '订单不能取消');
+  }
+  return getMyOrder(deps, user, id);
+}
+
+/** The expiry job: overdue orders give their units (and coupon, trade-in quote) back. */
+export async function expireOverdueOrders(deps: Deps, batch = 200): Promise<number> {
+  let expired = 0;
+  for (const id of await repo.dueForExpiry(deps.db, batch)) {
+    if (await withTransaction(deps.db, (conn) => closeAndRelease(conn, deps, id, 'expired', null, {}))) expired++;
+  }
+  return expired;
+}
+
+// The store owner's console.
+
+export async function listStorePickups(deps: Deps, owner: AuthUser, q: { status?: string; cursor?: string; limit?: number }) {
+  const limit = Math.min(q.limit ?? 20, 50);
+  const rows = await repo.listOrders(deps.db, { ownerId: owner.id, status: q.status ?? 'awaiting_pickup', cursor: q.cursor, limit });
+  const page = rows.slice(0, limit);
+  const items = await repo.itemsOf(deps.db, page.map((o) => o.id));
+  return {
+    items: page.map((o) => ({ ...presentOrder(o, items.get(o.id) ?? [], { showCode: false }), buyer: { nickname: o.buyerNickname } })),
+    nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+  };
+}
+
+export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string) {
+  const o = await repo.findOpenOrderByCode(deps.db, code, owner.id);
+  if (!o) throw notFound('没有找到该提货码的订单');
+  const items = await repo.itemsOf(deps.db, [o.id]);
+  const tradeIn = o.tradeInQuoteId ? { quoteId: o.tradeInQuoteId, creditFen: o.tradeInFen } : null;
+  return { ...presentOrder(o, items.get(o.id) ?? [], { showCode: false }), buyer: { nickname: o.buyerNickname }, tradeIn };
+}
+
+export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string, input: { paymentMethod: string; tradeInInspection?: TradeInInspection }) {
+  const result = await withTransaction(deps.db, async (conn) => {
+    if (!(await repo.markPickedUp(conn, orderId, owner.id, input.paymentMethod))) return null;
+    let tradeIn: { quotedFen: number; finalFen: number } | null = null;
+    if (input.tradeInInspection) {
+      tradeIn = await tradeInAdjustment.inspect(conn, orderId, input.tradeInInspection);
+      if (tradeIn) await repo.setTradeInCredit(conn, orderId, tradeIn.finalFen);
+    }
+    await repo.insertAudit(conn, {
+      orderId, actorUserId: owner.id, action: 'confirm_pickup', fromState: 'awaiting_pickup', toState: 'picked_up',
+      detail: { paymentMethod: input.paymentMethod, ...(tradeIn ? { tradeIn: { ...tradeIn, differenceFen: tradeIn.finalFen - tradeIn.quotedFen, inspection: input.tradeInInspection } } : {}) },
+    });
+    return { tradeIn };
+  });
+  const o = await repo.findOrder(deps.db, { id: orderId, ownerId: owner.id });
+  if (!o) throw notFound('订单不存在');
+  if (!result) {
+    if (o.status === 'picked_up') throw conflict('ALREADY_PICKED_UP', '该订单已提货');
+    throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
+  }
+  void notifyBuyer(deps, o.userId, 'order_picked_up', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
+  const items = await repo.itemsOf(deps.db, [orderId]);
+  return { ...presentOrder(o, items.get(orderId) ?? [], { showCode: false }), tradeIn: result.tradeIn ? { ...result.tradeIn, differenceFen: result.tradeIn.finalFen - result.tradeIn.quotedFen } : null };
+}
+
+export type { Db };
