@@ -5,6 +5,12 @@ export default defineAppConfig({
     'pages/stores/index',
     'pages/me/index',
     'pages/login/index',
+    'pages/products/index',
+    'pages/product/index',
+    'pages/checkout/index',
+    'pages/orders/index',
+    'pages/order/index',
+    'pages/store-console/index',
   ],
   window: {
     backgroundTextStyle: 'light',

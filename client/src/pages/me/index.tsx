@@ -10,7 +10,10 @@ import { ROLE_LABELS, session, type User } from '../../services/session'
 type Entry = { label: string; url: string; testId: string; show: (u: User) => boolean }
 
 // Each capability adds its entry here.
-const ENTRIES: Entry[] = []
+const ENTRIES: Entry[] = [
+  { label: '我的订单', url: '/pages/orders/index', testId: 'entry-orders', show: () => true },
+  { label: '店主工作台', url: '/pages/store-console/index', testId: 'entry-store-console', show: (u) => u.roles.includes('store_owner') },
+]
 
 export default function Me() {
   const cached = useSession()

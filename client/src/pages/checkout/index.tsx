@@ -1,0 +1,94 @@
+import { View, Text, Button } from '@tarojs/components'
+import Taro, { useRouter } from '@tarojs/taro'
+import { useEffect, useMemo, useState } from 'react'
+import Page from '../../components/Page'
+import { useSession } from '../../components/useSession'
+import { catalogueApi, yuan, type ProductDetail } from '../../services/catalogue'
+import { ordersApi } from '../../services/orders'
+import { newIdempotencyKey } from '../../services/request'
+import { myStore, storesApi, type StoreSummary } from '../../services/stores'
+import { CheckoutExtras, type Extras } from './extras'
+
+/**
+ * Checkout: pick the store to collect from (the nearest ones), see the price, place the order.
+ * Payment happens at the store (到店付). Query: productId, skuId, units, tradeInQuoteId, couponId.
+ */
+export default function Checkout() {
+  useSession()
+  const { params } = useRouter()
+  const units = Math.max(1, Number(params.units ?? 1))
+  const [product, setProduct] = useState<ProductDetail | null>(null)
+  const [stores, setStores] = useState<StoreSummary[] | null>(null)
+  const [storeId, setStoreId] = useState('')
+  const [extras, setExtras] = useState<Extras>({ couponId: params.couponId, tradeInQuoteId: params.tradeInQuoteId, discountFen: 0 })
+  const [busy, setBusy] = useState(false)
+  // One key per checkout: pressing again after a lost answer cannot make a second order.
+  const idempotencyKey = useMemo(() => newIdempotencyKey(), [])
+
+  useEffect(() => {
+    catalogueApi.product(params.productId ?? '').then(setProduct).catch(() => setProduct(null))
+    storesApi.choices().then((s) => {
+      setStores(s)
+      setStoreId(s[0]?.id ?? '')
+    })
+  }, [params.productId])
+
+  const sku = product?.skus.find((s) => s.id === params.skuId)
+  const itemsFen = sku ? sku.priceFen * units : 0
+
+  const place = async () => {
+    if (!sku || !storeId) return
+    setBusy(true)
+    try {
+      const order = await ordersApi.place(
+        { storeId, items: [{ skuId: sku.id, units }], ...(extras.couponId ? { couponId: extras.couponId } : {}), ...(extras.tradeInQuoteId ? { tradeInQuoteId: extras.tradeInQuoteId } : {}) },
+        idempotencyKey,
+      )
+      const chosen = stores?.find((s) => s.id === storeId)
+      if (chosen) myStore.set(chosen)
+      Taro.redirectTo({ url: `/pages/order/index?id=${order.id}` })
+    } catch {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Page testId='checkout-page'>
+      <View className='card'>
+        <View className='subtitle'>商品</View>
+        {sku && product ? (
+          <View>
+            <View>{product.name}</View>
+            <View className='muted'>{sku.spec} × {units}</View>
+            <View className='price' data-testid='checkout-items'>{yuan(itemsFen)}</View>
+          </View>
+        ) : (
+          <View className='muted'>加载中…</View>
+        )}
+      </View>
+      <View className='card'>
+        <View className='subtitle'>到哪家门店提货</View>
+        {stores === null && <View className='muted'>正在找附近的门店…</View>}
+        {stores?.map((s) => (
+          <View key={s.id} data-testid={`checkout-store-${s.id}`} className={`option${s.id === storeId ? ' selected' : ''}`} onClick={() => setStoreId(s.id)}>
+            <View>
+              <View>{s.name}</View>
+              <View className='muted small'>{s.address}</View>
+            </View>
+            {s.distanceM !== undefined && <Text className='muted small'>{(s.distanceM / 1000).toFixed(1)} 公里</Text>}
+          </View>
+        ))}
+      </View>
+      <CheckoutExtras itemsFen={itemsFen} category={product?.category} value={extras} onChange={setExtras} />
+      <View className='card'>
+        <View className='row'><Text>商品金额</Text><Text>{yuan(itemsFen)}</Text></View>
+        {extras.discountFen > 0 && <View className='row'><Text>优惠（预计）</Text><Text className='price'>-{yuan(extras.discountFen)}</Text></View>}
+        <View className='row'><Text>到店支付（预计）</Text><Text className='price' data-testid='checkout-payable'>{yuan(Math.max(0, itemsFen - extras.discountFen))}</Text></View>
+        <View className='muted small'>以门店核验为准，到店付款：现金、微信扫码或预存款</View>
+      </View>
+      <Button className='btn' data-testid='place-order' disabled={busy || !sku || !storeId} onClick={place}>
+        提交订单，到店付
+      </Button>
+    </Page>
+  )
+}
