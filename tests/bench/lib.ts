@@ -98,3 +98,22 @@ export function printRatio(label: string, ours: number, theirs: number, target?:
   const verdict = target === undefined ? '' : ratio >= target ? `  (target ≥ ${target}: met)` : `  (target ≥ ${target}: NOT met)`;
   console.log(`${label}: ${ratio.toFixed(2)}x${verdict}`);
 }
+
+/** A baseline server (tests/bench/baseline-server.ts) in a process of its own. */
+export async function startBaseline(mode: string, env: Record<string, string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
+  const { fork } = await import('node:child_process');
+  const path = await import('node:path');
+  const child = fork(path.resolve(__dirname, 'baseline-server.ts'), [], {
+    execArgv: ['--require', 'tsx/cjs'],
+    env: { ...process.env, BASELINE_MODE: mode, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: { port?: number }) => m.port && resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`baseline ${mode} exited ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }),
+  };
+}

@@ -17,7 +17,7 @@ const available = async (skuId: string) => {
   const [rows] = await t.deps.db.query('SELECT available FROM skus WHERE id = ?', [skuId]);
   return (rows as { available: number }[])[0].available;
 };
-const order = (token: string, body: unknown, k = key()) => t.http.post('/api/v1/orders').set(auth(token)).set('Idempotency-Key', k).send(body);
+const order = (token: string, body: object, k = key()) => t.http.post('/api/v1/orders').set(auth(token)).set('Idempotency-Key', k).send(body);
 
 describe('catalogue', () => {
   it('when products are listed by category and tag, then they come with prices in fen and served images', async () => {

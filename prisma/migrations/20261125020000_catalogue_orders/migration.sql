@@ -23,6 +23,9 @@ CREATE TABLE `skus` (
   `created_at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   PRIMARY KEY (`id`),
   KEY `idx_skus_product` (`product_id`),
+  -- Availability never goes below zero, whatever the concurrency: a reservation that would take it
+  -- there fails in the database itself (MariaDB 10.2+, MySQL 8.0.16+, TiDB 7.2+ enforce CHECK).
+  CONSTRAINT `ck_skus_available` CHECK (`available` >= 0),
   CONSTRAINT `fk_skus_product` FOREIGN KEY (`product_id`) REFERENCES `products` (`id`) ON DELETE CASCADE ON UPDATE CASCADE
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 

@@ -7,7 +7,10 @@ import { unauthenticated } from './errors';
 export const ROLES = ['villager', 'leader', 'store_owner', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type AuthUser = { id: string; nickname: string; roles: Role[]; storeIds: string[] };
+export type AuthUser = { id: string; nickname: string; roles: Role[]; storeIds: string[]; openid?: string | null };
+
+/** What a client sees of a user (the openid stays on the server). */
+export const publicUser = (u: AuthUser) => ({ id: u.id, nickname: u.nickname, roles: u.roles, storeIds: u.storeIds });
 
 type Session = { userId: string; sessionKey: string };
 
@@ -36,13 +39,13 @@ export function bearerToken(ctx: Context): string | null {
 /** Every role check in the project reads what this loads: roles and owned stores from MySQL. */
 export async function loadUser(db: Db, userId: string): Promise<AuthUser | null> {
   const [rows] = await db.query(
-    `SELECT u.id, u.nickname,
+    `SELECT u.id, u.nickname, u.openid,
             (SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.user_id = u.id) AS roles,
             (SELECT GROUP_CONCAT(o.store_id ORDER BY o.store_id) FROM store_owners o WHERE o.user_id = u.id) AS store_ids
        FROM users u WHERE u.id = ? AND u.deleted_at IS NULL`,
     [userId],
   );
-  const row = (rows as { id: string; nickname: string; roles: string | null; store_ids: string | null }[])[0];
+  const row = (rows as { id: string; nickname: string; openid: string | null; roles: string | null; store_ids: string | null }[])[0];
   if (!row) return null;
   const roles = new Set<Role>(['villager', ...((row.roles ? row.roles.split(',') : []) as Role[])]);
   return {
@@ -50,6 +53,7 @@ export async function loadUser(db: Db, userId: string): Promise<AuthUser | null>
     nickname: row.nickname,
     roles: ROLES.filter((r) => roles.has(r)),
     storeIds: row.store_ids ? row.store_ids.split(',') : [],
+    openid: row.openid,
   };
 }
 

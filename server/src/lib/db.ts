@@ -32,6 +32,8 @@ export function createPool(url: string, connectionLimit: number): Db {
     enableKeepAlive: true,
     waitForConnections: true,
     queueLimit: 5000,
+    // Hot paths send several statements in one round trip (always with placeholders).
+    multipleStatements: true,
   });
 }
 
@@ -85,6 +87,12 @@ export async function withTransaction<T>(db: Db, fn: (conn: mysql.PoolConnection
     conn.release();
   }
 }
+
+/** A CHECK constraint refused the change (MariaDB 4025, MySQL 3819). */
+export const isCheckViolation = (err: unknown) => {
+  const e = err as { errno?: number; code?: string };
+  return e.errno === 4025 || e.errno === 3819 || e.code === 'ER_CONSTRAINT_FAILED' || e.code === 'ER_CHECK_CONSTRAINT_VIOLATED';
+};
 
 export const isDuplicateKey = (err: unknown, key?: string) =>
   (err as { code?: string }).code === 'ER_DUP_ENTRY' && (!key || String((err as Error).message).includes(key));

@@ -1,5 +1,6 @@
 import type { Logger } from './logger';
 import { AppError, upstreamUnavailable } from './errors';
+import { requestJson } from './http-client';
 
 /**
  * The BFF's client of WeChat's HTTP API (in development and tests, the emulator). Calls have a
@@ -25,25 +26,10 @@ export class WechatClient {
   private async call<T>(path: string, init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown }): Promise<T & WxError> {
     const url = new URL(path, this.s.apiBase);
     for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
-    let res: Response;
     try {
-      res = await fetch(url, {
-        method: init.method,
-        headers: init.body ? { 'content-type': 'application/json' } : undefined,
-        body: init.body ? JSON.stringify(init.body) : undefined,
-        signal: AbortSignal.timeout(this.s.timeoutMs),
-      });
+      return await requestJson<T & WxError>(url, { method: init.method, body: init.body, timeoutMs: this.s.timeoutMs });
     } catch (err) {
-      this.logger.warn({ path, err: (err as Error).name }, 'wechat unreachable');
-      throw upstreamUnavailable();
-    }
-    if (!res.ok) {
-      this.logger.warn({ path, status: res.status }, 'wechat answered an HTTP error');
-      throw upstreamUnavailable();
-    }
-    try {
-      return (await res.json()) as T & WxError;
-    } catch {
+      this.logger.warn({ path, err: (err as Error).message }, 'wechat unreachable or refused');
       throw upstreamUnavailable();
     }
   }

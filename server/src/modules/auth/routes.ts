@@ -1,6 +1,7 @@
 import type { Module } from '../index';
 import { API_BASE, defineRoute } from '../../lib/http';
 import { consumeRateLimit } from '../../lib/rate-limit';
+import { publicUser } from '../../lib/auth';
 import { LoginBody, LoginResponse, User } from './schemas';
 import { deleteAccount, loginWithWechat, logout } from './service';
 
@@ -32,7 +33,7 @@ export const authModule: Module = {
       tags: ['auth'],
       access: 'user',
       response: User,
-      handler: ({ user }) => user,
+      handler: ({ user }) => publicUser(user!),
     });
     defineRoute(api, API_BASE, {
       method: 'post',

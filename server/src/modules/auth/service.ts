@@ -1,16 +1,16 @@
 import type { Deps } from '../../lib/deps';
-import { createSession, endSession, loadUser, type AuthUser } from '../../lib/auth';
+import { createSession, endSession, loadUser, publicUser } from '../../lib/auth';
 import { unauthenticated } from '../../lib/errors';
 import { anonymiseUser, findOrCreateUserByOpenid } from './repository';
 
 /** wx.login code → WeChat's jscode2session → our user and an opaque session token. */
-export async function loginWithWechat(deps: Deps, code: string): Promise<{ token: string; expiresAt: string; user: AuthUser }> {
+export async function loginWithWechat(deps: Deps, code: string): Promise<{ token: string; expiresAt: string; user: ReturnType<typeof publicUser> }> {
   const { openid, sessionKey } = await deps.wechat.codeToSession(code);
   const { id } = await findOrCreateUserByOpenid(deps.prisma, openid);
   const user = await loadUser(deps.db, id);
   if (!user) throw unauthenticated();
   const session = await createSession(deps.redis, id, sessionKey, deps.config.auth.tokenTtlSeconds);
-  return { token: session.token, expiresAt: session.expiresAt.toISOString(), user };
+  return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: publicUser(user) };
 }
 
 export async function logout(deps: Deps, token: string): Promise<void> {

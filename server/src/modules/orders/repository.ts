@@ -18,17 +18,38 @@ const ORDER_SELECT = `SELECT o.id, o.user_id AS userId, o.store_id AS storeId, o
   o.closed_at AS closedAt, s.name AS storeName, s.address AS storeAddress, s.phone AS storePhone, u.nickname AS buyerNickname
   FROM orders o JOIN stores s ON s.id = o.store_id JOIN users u ON u.id = o.user_id`;
 
-export async function insertOrder(conn: PoolConnection, o: {
+type NewOrderRow = {
   id: string; userId: string; storeId: string; source: string; groupBuyId: string | null; groupBuyMemberId: string | null; proxyMemberId: string | null;
   couponId: string | null; tradeInQuoteId: string | null; itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number; pickupCode: string; expiresAt: Date;
-}): Promise<void> {
-  await conn.query(
-    `INSERT INTO orders (id, user_id, store_id, status, source, group_buy_id, group_buy_member_id, proxy_member_id, coupon_id, trade_in_quote_id,
+};
+
+
+export function insertOrderStatement(o: NewOrderRow): { sql: string; values: unknown[] } {
+  return {
+    sql: `INSERT INTO orders (id, user_id, store_id, status, source, group_buy_id, group_buy_member_id, proxy_member_id, coupon_id, trade_in_quote_id,
        items_fen, coupon_fen, trade_in_fen, payable_fen, pickup_code, open_pickup_code, expires_at)
      VALUES (?, ?, ?, 'awaiting_pickup', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [o.id, o.userId, o.storeId, o.source, o.groupBuyId, o.groupBuyMemberId, o.proxyMemberId, o.couponId, o.tradeInQuoteId,
+    values: [o.id, o.userId, o.storeId, o.source, o.groupBuyId, o.groupBuyMemberId, o.proxyMemberId, o.couponId, o.tradeInQuoteId,
       o.itemsFen, o.couponFen, o.tradeInFen, o.payableFen, o.pickupCode, o.pickupCode, o.expiresAt],
-  );
+  };
+}
+
+export function insertItemsStatement(items: ItemRow[]): { sql: string; values: unknown[] } {
+  return {
+    sql: 'INSERT INTO order_items (order_id, sku_id, product_id, product_name, spec, category, units, unit_price_fen) VALUES ?',
+    values: [items.map((i) => [i.orderId, i.skuId, i.productId, i.productName, i.spec, i.category, i.units, i.unitPriceFen])],
+  };
+}
+
+export function insertAuditStatement(e: { orderId: string; actorUserId: string | null; action: string; fromState: string | null; toState: string | null; detail?: unknown }): { sql: string; values: unknown[] } {
+  return {
+    sql: 'INSERT INTO order_audit (order_id, actor_user_id, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    values: [e.orderId, e.actorUserId, e.action, e.fromState, e.toState, e.detail === undefined ? null : JSON.stringify(e.detail)],
+  };
+}
+
+export function completeIdempotencyKeyStatement(userId: string, key: string, statusCode: number, response: unknown): { sql: string; values: unknown[] } {
+  return { sql: 'UPDATE idempotency_keys SET status_code = ?, response = ? WHERE user_id = ? AND idem_key = ?', values: [statusCode, JSON.stringify(response), userId, key] };
 }
 
 export async function insertItems(conn: PoolConnection, items: ItemRow[]): Promise<void> {
@@ -39,19 +60,8 @@ export async function insertItems(conn: PoolConnection, items: ItemRow[]): Promi
   );
 }
 
-/** Reserves units where the data is: never below zero, whatever the concurrency. */
-export async function reserveUnits(conn: PoolConnection, skuId: string, units: number): Promise<boolean> {
-  const [r] = await conn.query('UPDATE skus SET available = available - ? WHERE id = ? AND available >= ?', [units, skuId, units]);
-  return (r as { affectedRows: number }).affectedRows === 1;
-}
-
 export async function returnUnits(conn: PoolConnection, orderId: string): Promise<void> {
   await conn.query('UPDATE skus s JOIN order_items i ON i.sku_id = s.id SET s.available = s.available + i.units WHERE i.order_id = ?', [orderId]);
-}
-
-export async function storeExists(db: Db | PoolConnection, storeId: string): Promise<boolean> {
-  const [rows] = await db.query('SELECT 1 FROM stores WHERE id = ?', [storeId]);
-  return (rows as unknown[]).length > 0;
 }
 
 export async function findOrder(db: Db | PoolConnection, where: { id: string; userId?: string; ownerId?: string; openCode?: string }): Promise<OrderRow | null> {
@@ -124,10 +134,9 @@ export async function dueForExpiry(db: Db, limit: number): Promise<string[]> {
   return (rows as { id: string }[]).map((r) => r.id);
 }
 
-export async function insertAudit(conn: PoolConnection | Db, e: { orderId: string; actorUserId: string | null; action: string; fromState: string | null; toState: string | null; detail?: unknown }): Promise<void> {
-  await conn.query('INSERT INTO order_audit (order_id, actor_user_id, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?)', [
-    e.orderId, e.actorUserId, e.action, e.fromState, e.toState, e.detail === undefined ? null : JSON.stringify(e.detail),
-  ]);
+export async function insertAudit(conn: PoolConnection | Db, e: Parameters<typeof insertAuditStatement>[0]): Promise<void> {
+  const st = insertAuditStatement(e);
+  await conn.query(st.sql, st.values);
 }
 
 export async function openidOf(db: Db, userId: string): Promise<string | null> {
@@ -136,22 +145,17 @@ export async function openidOf(db: Db, userId: string): Promise<string | null> {
 }
 
 // Idempotency keys of POST /orders.
-export async function claimIdempotencyKey(db: Db, userId: string, key: string, requestHash: string): Promise<'new' | { requestHash: string; statusCode: number | null; response: string | null }> {
+export type IdempotencyRecord = { requestHash: string; statusCode: number | null; response: string | null };
+
+/** Inserts the key inside the order's transaction; null when it is new, else what the first request stored. */
+export async function claimIdempotencyKeyInTx(conn: PoolConnection, userId: string, key: string, requestHash: string): Promise<IdempotencyRecord | null> {
   try {
-    await db.query('INSERT INTO idempotency_keys (user_id, idem_key, request_hash) VALUES (?, ?, ?)', [userId, key, requestHash]);
-    return 'new';
+    await conn.query('INSERT INTO idempotency_keys (user_id, idem_key, request_hash) VALUES (?, ?, ?)', [userId, key, requestHash]);
+    return null;
   } catch (err) {
     if ((err as { code?: string }).code !== 'ER_DUP_ENTRY') throw err;
-    const [rows] = await db.query('SELECT request_hash AS requestHash, status_code AS statusCode, response FROM idempotency_keys WHERE user_id = ? AND idem_key = ?', [userId, key]);
-    const row = (rows as { requestHash: string; statusCode: number | null; response: string | null }[])[0];
-    return row ?? 'new';
+    const [rows] = await conn.query('SELECT request_hash AS requestHash, status_code AS statusCode, response FROM idempotency_keys WHERE user_id = ? AND idem_key = ?', [userId, key]);
+    return (rows as IdempotencyRecord[])[0] ?? { requestHash, statusCode: null, response: null };
   }
 }
 
-export async function completeIdempotencyKey(conn: PoolConnection, userId: string, key: string, statusCode: number, response: unknown): Promise<void> {
-  await conn.query('UPDATE idempotency_keys SET status_code = ?, response = ? WHERE user_id = ? AND idem_key = ?', [statusCode, JSON.stringify(response), userId, key]);
-}
-
-export async function releaseIdempotencyKey(db: Db, userId: string, key: string): Promise<void> {
-  await db.query('DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND status_code IS NULL', [userId, key]);
-}

@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { PoolConnection } from 'mysql2/promise';
 import type { Deps } from '../../lib/deps';
-import { withTransaction, isDuplicateKey, type Db } from '../../lib/db';
+import { withTransaction, isDuplicateKey, isCheckViolation, type Db } from '../../lib/db';
 import { newId } from '../../lib/ids';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors';
 import type { AuthUser } from '../../lib/auth';
@@ -41,28 +41,36 @@ export function newPickupCode(): string {
 
 const expiry = (deps: Deps) => new Date(Date.now() + deps.config.orders.expireAfterDays * 86_400_000);
 
-/** Inserts the order, drawing a new code when one collides with an open order's. */
-async function insertWithFreshCode(conn: PoolConnection, order: Omit<Parameters<typeof repo.insertOrder>[1], 'pickupCode'>): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const pickupCode = newPickupCode();
-    try {
-      await repo.insertOrder(conn, { ...order, pickupCode });
-      return pickupCode;
-    } catch (err) {
-      if (isDuplicateKey(err, 'uq_orders_open_pickup_code') && attempt < 10) continue;
-      throw err;
-    }
-  }
+export type Statement = { sql: string; values: unknown[] };
+
+/** Sends several statements in one round trip (the pool allows it; values always go through placeholders). */
+async function batch(conn: PoolConnection, statements: Statement[]): Promise<unknown[]> {
+  const sql = statements.map((st) => conn.format(st.sql, st.values as never[])).join(';\n');
+  const [results] = await conn.query(sql);
+  return statements.length === 1 ? [results] : (results as unknown[]);
 }
 
-export async function placeOrderInTx(conn: PoolConnection, deps: Deps, input: PlaceOrderInput): Promise<PlacedOrder> {
-  if (!(await repo.storeExists(conn, input.storeId))) throw notFound('门店不存在');
-  const skus = await findSkus(conn, input.items.map((i) => i.skuId));
-  const missing = input.items.findIndex((i) => !skus.has(i.skuId));
-  if (missing >= 0) throw notFound('商品不存在');
-  // Lock SKU rows in one order (by id) so concurrent multi-item orders cannot deadlock.
-  for (const item of [...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId))) {
-    if (!(await repo.reserveUnits(conn, item.skuId, item.units))) throw conflict('INSUFFICIENT_STOCK', '库存不足');
+/**
+ * Inside the caller's transaction, in few round trips: the store and the SKUs are read together;
+ * every SKU is reserved in one batch (the CHECK constraint on skus.available refuses to go below
+ * zero, so no read-then-write); adjustments run; the order, its items, its audit line and the
+ * caller's trailing statements are written in one batch, with a new code if one collides.
+ */
+export async function placeOrderInTx(conn: PoolConnection, deps: Deps, input: PlaceOrderInput, trailing: (order: PlacedOrder) => Statement[] = () => []): Promise<PlacedOrder> {
+  const skuIds = input.items.map((i) => i.skuId);
+  const [storeRows, skuRows] = (await batch(conn, [
+    { sql: 'SELECT id FROM stores WHERE id = ?', values: [input.storeId] },
+    { sql: 'SELECT s.id, s.product_id AS productId, p.category, s.price_fen AS priceFen, s.spec, p.name AS productName FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (?)', values: [skuIds] },
+  ])) as [unknown[], { id: string; productId: string; category: string; priceFen: number; spec: string; productName: string }[]];
+  if (!storeRows.length) throw notFound('门店不存在');
+  const skus = new Map(skuRows.map((r) => [r.id, r]));
+  if (input.items.some((i) => !skus.has(i.skuId))) throw notFound('商品不存在');
+  try {
+    // SKU rows are locked in id order, so concurrent multi-item orders cannot deadlock.
+    await batch(conn, [...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId)).map((i) => ({ sql: 'UPDATE skus SET available = available - ? WHERE id = ?', values: [i.units, i.skuId] })));
+  } catch (err) {
+    if (isCheckViolation(err)) throw conflict('INSUFFICIENT_STOCK', '库存不足');
+    throw err;
   }
   const lines: OrderLine[] = input.items.map((i) => {
     const s = skus.get(i.skuId)!;
@@ -74,14 +82,28 @@ export async function placeOrderInTx(conn: PoolConnection, deps: Deps, input: Pl
   const couponFen = input.couponId ? Math.min(itemsFen, await couponAdjustment.apply(ctx, input.couponId)) : 0;
   const tradeInFen = input.tradeInQuoteId ? await tradeInAdjustment.apply(ctx, input.tradeInQuoteId) : 0;
   const payableFen = Math.max(0, itemsFen - couponFen - tradeInFen);
-  const pickupCode = await insertWithFreshCode(conn, {
-    id: orderId, userId: input.userId, storeId: input.storeId, source: input.source, groupBuyId: input.groupBuyId ?? null,
-    groupBuyMemberId: input.groupBuyMemberId ?? null, proxyMemberId: input.proxyMemberId ?? null, couponId: input.couponId ?? null,
-    tradeInQuoteId: input.tradeInQuoteId ?? null, itemsFen, couponFen, tradeInFen, payableFen, expiresAt: expiry(deps),
-  });
-  await repo.insertItems(conn, lines.map((l) => ({ orderId, skuId: l.skuId, productId: l.productId, productName: skus.get(l.skuId)!.productName, spec: skus.get(l.skuId)!.spec, category: l.category, units: l.units, unitPriceFen: l.unitPriceFen })));
-  await repo.insertAudit(conn, { orderId, actorUserId: input.userId, action: 'create', fromState: null, toState: 'awaiting_pickup', detail: { source: input.source } });
-  return { id: orderId, status: 'awaiting_pickup', pickupCode, price: { itemsFen, couponFen, tradeInFen, payableFen } };
+  const expiresAt = expiry(deps);
+  for (let attempt = 0; ; attempt++) {
+    const pickupCode = newPickupCode();
+    const placed: PlacedOrder = { id: orderId, status: 'awaiting_pickup', pickupCode, price: { itemsFen, couponFen, tradeInFen, payableFen } };
+    try {
+      await batch(conn, [
+        repo.insertOrderStatement({
+          id: orderId, userId: input.userId, storeId: input.storeId, source: input.source, groupBuyId: input.groupBuyId ?? null,
+          groupBuyMemberId: input.groupBuyMemberId ?? null, proxyMemberId: input.proxyMemberId ?? null, couponId: input.couponId ?? null,
+          tradeInQuoteId: input.tradeInQuoteId ?? null, itemsFen, couponFen, tradeInFen, payableFen, pickupCode, expiresAt,
+        }),
+        repo.insertItemsStatement(lines.map((l) => ({ orderId, skuId: l.skuId, productId: l.productId, productName: skus.get(l.skuId)!.productName, spec: skus.get(l.skuId)!.spec, category: l.category, units: l.units, unitPriceFen: l.unitPriceFen }))),
+        repo.insertAuditStatement({ orderId, actorUserId: input.userId, action: 'create', fromState: null, toState: 'awaiting_pickup', detail: { source: input.source } }),
+        ...trailing(placed),
+      ]);
+      return placed;
+    } catch (err) {
+      // 10^8 codes: a collision with an open order's code is rare; the statement failed alone, so draw again.
+      if (isDuplicateKey(err, 'uq_orders_open_pickup_code') && attempt < 10) continue;
+      throw err;
+    }
+  }
 }
 
 /**
@@ -102,7 +124,12 @@ export async function placeGroupOrdersInTx(
   const sku = (await findSkus(conn, [input.skuId])).get(input.skuId);
   if (!sku) throw notFound('商品不存在');
   const total = members.reduce((n, m) => n + m.units, 0);
-  if (!(await repo.reserveUnits(conn, input.skuId, total))) throw conflict('INSUFFICIENT_STOCK', '库存不足');
+  try {
+    await conn.query('UPDATE skus SET available = available - ? WHERE id = ?', [total, input.skuId]);
+  } catch (err) {
+    if (isCheckViolation(err)) throw conflict('INSUFFICIENT_STOCK', '库存不足');
+    throw err;
+  }
   const expiresAt = expiry(deps);
   const made: { groupBuyMemberId: string; orderId: string; pickupCode: string }[] = [];
   const codes = new Set<string>();
@@ -144,8 +171,8 @@ function requestHash(body: CreateOrderBody): string {
   return createHash('sha256').update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null })).digest('hex');
 }
 
-async function notifyBuyer(deps: Deps, userId: string, templateId: string, orderId: string, data: Record<string, { value: string }>) {
-  const openid = await repo.openidOf(deps.db, userId).catch(() => null);
+async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null; id: string }, templateId: string, orderId: string, data: Record<string, { value: string }>) {
+  const openid = typeof buyer === 'object' && buyer.openid !== undefined ? buyer.openid : await repo.openidOf(deps.db, typeof buyer === 'string' ? buyer : buyer.id).catch(() => null);
   if (openid) await deps.wechat.notify({ touser: openid, templateId, page: `pages/orders/detail?id=${orderId}`, data });
 }
 
@@ -160,28 +187,29 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
     seen.add(item.skuId);
   });
   const hash = requestHash(body);
-  for (let waited = 0; ; waited += 50) {
-    const claim = await repo.claimIdempotencyKey(deps.db, user.id, key, hash);
-    if (claim === 'new') break;
-    if (claim.requestHash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一笔订单');
-    if (claim.statusCode !== null && claim.response !== null) return { status: claim.statusCode, body: JSON.parse(claim.response) };
-    if (waited > 10_000) throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', '订单正在处理中，请稍后刷新');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  try {
-    const placed = await withTransaction(deps.db, async (conn) => {
-      const order = await placeOrderInTx(conn, deps, {
-        userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct',
-      });
-      await repo.completeIdempotencyKey(conn, user.id, key, 201, order);
-      return order;
+  // The key is inserted in the order's own transaction: a concurrent retry's INSERT waits on the
+  // first one's row lock, then finds the stored response (or, if the first rolled back, goes ahead).
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await withTransaction(deps.db, async (conn) => {
+      const prior = await repo.claimIdempotencyKeyInTx(conn, user.id, key, hash);
+      if (prior) return { prior };
+      const order = await placeOrderInTx(
+        conn, deps,
+        { userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct' },
+        (placed) => [repo.completeIdempotencyKeyStatement(user.id, key, 201, placed)],
+      );
+      return { order };
     });
-    void notifyBuyer(deps, user.id, 'order_created', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
-    return { status: 201, body: placed };
-  } catch (err) {
-    // Nothing was stored: let a retry with the same key try again.
-    await repo.releaseIdempotencyKey(deps.db, user.id, key).catch(() => undefined);
-    throw err;
+    if (outcome.order) {
+      const placed = outcome.order;
+      void notifyBuyer(deps, user, 'order_created', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
+      return { status: 201, body: placed };
+    }
+    const prior = outcome.prior!;
+    if (prior.requestHash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一笔订单');
+    if (prior.statusCode !== null && prior.response !== null) return { status: prior.statusCode, body: JSON.parse(prior.response) };
+    if (attempt > 100) throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', '订单正在处理中，请稍后刷新');
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
