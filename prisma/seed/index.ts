@@ -2,9 +2,10 @@ import cliProgress from 'cli-progress';
 import type { SeedContext, SeedStep } from './types';
 import { accountsStep } from './accounts';
 import { catalogueStep } from './catalogue';
+import { campaignsStep } from './campaigns';
 
 // In order; each step is idempotent (running the seed again changes nothing). Capabilities add theirs.
-export const seedSteps: SeedStep[] = [accountsStep, catalogueStep];
+export const seedSteps: SeedStep[] = [accountsStep, catalogueStep, campaignsStep];
 
 /** A progress display on a terminal; plain lines elsewhere (CI logs). */
 export function terminalProgress(): { progress: SeedContext['progress']; stop: () => void } {

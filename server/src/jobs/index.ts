@@ -1,12 +1,14 @@
 import type { Deps } from '../lib/deps';
 import { Lease } from '../lib/lease';
 import { expireOverdueOrders } from '../modules/orders/service';
+import { reconcileCoupons } from '../modules/coupons/consumer';
 
 /** A job that runs on a timer in exactly one process at a time (it holds a lease while it runs). */
 export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps: Deps) => Promise<void> };
 
 // One line per job; capabilities add theirs.
 export const jobs: Job[] = [
+  { name: 'reconcile-coupons', intervalMs: (d) => d.config.coupons.reconcileIntervalMs, run: reconcileCoupons },
   { name: 'expire-orders', intervalMs: (d) => d.config.orders.sweepIntervalMs, run: async (d) => void (await expireOverdueOrders(d)) },
 ];
 

@@ -1,4 +1,5 @@
 import type { Deps } from '../lib/deps';
+import { claimPersister } from './coupons/consumer';
 
 /**
  * Long-running consumers (not timers), such as the coupon claim stream consumer. Each returns its
@@ -6,7 +7,7 @@ import type { Deps } from '../lib/deps';
  */
 export type Background = { name: string; start: (deps: Deps) => Promise<() => Promise<void>> };
 
-export const backgrounds: Background[] = [];
+export const backgrounds: Background[] = [claimPersister];
 
 export async function startBackground(deps: Deps, list: Background[] = backgrounds): Promise<() => Promise<void>> {
   const stops = await Promise.all(list.map((b) => b.start(deps)));

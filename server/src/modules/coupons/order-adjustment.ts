@@ -1,10 +1,24 @@
 import type { OrderAdjustment } from '../orders/adjustments';
-import { notFound } from '../../lib/errors';
+import { conflict, notFound } from '../../lib/errors';
+import { couponForOrder, markUsed, releaseForOrder } from './repository';
+import { couponDiscount } from './service';
 
-// Placeholder until the coupons capability lands: no coupon can be found yet.
+/**
+ * A coupon on an order, inside the order's transaction: threshold, category scope and expiry are
+ * checked here, and the coupon becomes used by a conditional UPDATE, so of two orders racing with
+ * one coupon, one gets it and the other 409. Cancelling or expiring the order gives it back.
+ */
 export const couponAdjustment: OrderAdjustment = {
-  async apply() {
-    throw notFound('优惠券不存在');
+  async apply(ctx, couponId) {
+    const c = await couponForOrder(ctx.conn, couponId, ctx.userId);
+    if (!c) throw notFound('优惠券不存在');
+    if (c.status !== 'unused' || c.expiresAt.getTime() <= ctx.now.getTime()) throw conflict('COUPON_NOT_APPLICABLE', '该券已使用或已过期');
+    const discount = couponDiscount(c, ctx.lines);
+    if (discount === null) throw conflict('COUPON_NOT_APPLICABLE', '该券不适用于本单');
+    if (!(await markUsed(ctx.conn, couponId, ctx.userId, ctx.orderId))) throw conflict('COUPON_NOT_APPLICABLE', '该券已使用或已过期');
+    return discount;
   },
-  async release() {},
+  async release(conn, orderId) {
+    await releaseForOrder(conn, orderId);
+  },
 };

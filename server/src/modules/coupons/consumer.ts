@@ -1,0 +1,46 @@
+import type { Deps } from '../../lib/deps';
+import type { Background } from '../background';
+import { activeTemplates } from './repository';
+import { consumerName, persistPendingClaims, reconcile } from './service';
+
+/** The stream consumer of admitted claims: one consumer per process in the group `persist`. */
+export const claimPersister: Background = {
+  name: 'coupon-claim-persister',
+  async start(deps: Deps) {
+    const name = consumerName();
+    let stopped = false;
+    let templates: Awaited<ReturnType<typeof activeTemplates>> = [];
+    let refreshedAt = 0;
+    const loop = (async () => {
+      while (!stopped) {
+        try {
+          if (Date.now() - refreshedAt > 5000) {
+            templates = await activeTemplates(deps.db, 7);
+            refreshedAt = Date.now();
+          }
+          await persistPendingClaims(deps, name, templates);
+        } catch (err) {
+          deps.logger.warn({ err: (err as Error).message }, 'coupon claim persister: will retry');
+        }
+        await new Promise((r) => setTimeout(r, deps.config.coupons.persistIntervalMs));
+      }
+    })();
+    return async () => {
+      stopped = true;
+      await loop;
+    };
+  },
+};
+
+const gauges = new WeakMap<Deps, ReturnType<Deps['metrics']['gauge']>>();
+
+/** Reconciliation: Redis's issued count against MySQL's, per template, as a metric. */
+export async function reconcileCoupons(deps: Deps): Promise<void> {
+  const gauge = gauges.get(deps) ?? deps.metrics.gauge('coupon_reconcile_difference', 'Coupons Redis admitted minus coupons MySQL holds, per template', ['templateId']);
+  gauges.set(deps, gauge);
+  const diff = await reconcile(deps);
+  for (const [templateId, d] of Object.entries(diff)) {
+    gauge.set({ templateId }, d);
+    if (d !== 0) deps.logger.info({ templateId, difference: d }, 'coupon counters differ from MySQL');
+  }
+}
