@@ -11,6 +11,7 @@ export default defineAppConfig({
     'pages/orders/index',
     'pages/order/index',
     'pages/store-console/index',
+    'pages/coupons/index',
   ],
   window: {
     backgroundTextStyle: 'light',
@@ -25,10 +26,10 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'black',
     list: [
-      { pagePath: 'pages/home/index', text: '首页' },
-      { pagePath: 'pages/group-buy/index', text: '团购' },
-      { pagePath: 'pages/stores/index', text: '门店' },
-      { pagePath: 'pages/me/index', text: '我的' },
+      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tab/home.png', selectedIconPath: 'assets/tab/home-active.png' },
+      { pagePath: 'pages/group-buy/index', text: '团购', iconPath: 'assets/tab/group.png', selectedIconPath: 'assets/tab/group-active.png' },
+      { pagePath: 'pages/stores/index', text: '门店', iconPath: 'assets/tab/store.png', selectedIconPath: 'assets/tab/store-active.png' },
+      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab/me.png', selectedIconPath: 'assets/tab/me-active.png' },
     ],
   },
 })

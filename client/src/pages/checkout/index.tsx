@@ -86,7 +86,7 @@ export default function Checkout() {
         <View className='row'><Text>到店支付（预计）</Text><Text className='price' data-testid='checkout-payable'>{yuan(Math.max(0, itemsFen - extras.discountFen))}</Text></View>
         <View className='muted small'>以门店核验为准，到店付款：现金、微信扫码或预存款</View>
       </View>
-      <Button className='btn' data-testid='place-order' disabled={busy || !sku || !storeId} onClick={place}>
+      <Button className={`btn${busy || !sku || !storeId ? ' disabled' : ''}`} data-testid='place-order' disabled={busy || !sku || !storeId} onClick={place}>
         提交订单，到店付
       </Button>
     </Page>

@@ -1,15 +1,96 @@
-import { View, Text } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import { View, Text, Button } from '@tarojs/components'
+import Taro, { useDidShow } from '@tarojs/taro'
+import { useEffect, useRef, useState } from 'react'
 import Page from '../../components/Page'
-import { CATEGORY_NAMES } from '../../services/catalogue'
+import { CATEGORY_NAMES, yuan } from '../../services/catalogue'
+import { couponsApi, couponState, type Campaign } from '../../services/coupons'
+import { session } from '../../services/session'
+
+/** Counts down with the server's clock, not the phone's (old phones are often minutes off). */
+function useServerClock(serverTime: string | null) {
+  const offset = useRef(0)
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    if (serverTime) offset.current = Date.parse(serverTime) - Date.now()
+    setNow(Date.now() + offset.current)
+    const timer = setInterval(() => setNow(Date.now() + offset.current), 1000)
+    return () => clearInterval(timer)
+  }, [serverTime])
+  return now
+}
+
+function countdown(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  const d = Math.floor(s / 86400)
+  const h = Math.floor((s % 86400) / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = s % 60
+  return `${d > 0 ? `${d}天` : ''}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
+}
 
 export default function Home() {
+  const [campaigns, setCampaigns] = useState<Campaign[] | null>(null)
+  const [serverTime, setServerTime] = useState<string | null>(null)
+  const [failed, setFailed] = useState(false)
+  const now = useServerClock(serverTime)
   const go = (url: string) => Taro.navigateTo({ url })
+
+  const load = () =>
+    couponsApi
+      .active()
+      .then((r) => {
+        setCampaigns(r.items)
+        setServerTime(r.serverTime)
+        setFailed(false)
+      })
+      .catch(() => setFailed(true))
+  useDidShow(() => void load())
+  // Remaining counts are live: refresh while the page is open.
+  useEffect(() => {
+    const timer = setInterval(() => void load(), 10000)
+    return () => clearInterval(timer)
+  }, [])
+
+  const claim = async (templateId: string) => {
+    if (!session.token()) return go('/pages/login/index')
+    const ok = await couponsApi.claim(templateId).catch(() => null)
+    if (ok) Taro.showToast({ title: '领取成功', icon: 'success' })
+    void load()
+  }
+
   return (
     <Page testId='home-page'>
       <View className='title'>星火家电</View>
+      {failed && <View className='card error'>活动加载失败，请稍后再试</View>}
+      {campaigns?.map((c) => {
+        const opens = Date.parse(c.startsAt)
+        return (
+          <View key={c.id} className='card' data-testid={`campaign-${c.id}`}>
+            <View className='subtitle'>{c.name}</View>
+            {now < opens ? (
+              <View className='banner' data-testid={`countdown-${c.id}`}>距开抢 {countdown(opens - now)}</View>
+            ) : (
+              <View className='muted small'>活动进行中，截止 {new Date(c.endsAt).toLocaleDateString('zh-CN')}</View>
+            )}
+            {c.coupons.map((k) => {
+              const state = couponState(k, c, now)
+              return (
+                <View key={k.templateId} className='option' data-testid={`coupon-${k.templateId}`}>
+                  <View>
+                    <View className='price'>{k.kind === 'threshold' ? `满${yuan(k.thresholdFen)}减${yuan(k.discountFen)}` : `立减${yuan(k.discountFen)}`}</View>
+                    <View className='muted small'>{k.categories.map((x) => CATEGORY_NAMES[x] ?? x).join('、')} · 剩 <Text data-testid={`remaining-${k.templateId}`}>{k.remaining}</Text>/{k.total}</View>
+                  </View>
+                  <Button className={`btn${state === '立即领取' ? '' : ' disabled'}`} style={{ margin: 0, minWidth: '180rpx' }} disabled={state !== '立即领取'} data-testid={`claim-${k.templateId}`} onClick={() => claim(k.templateId)}>
+                    {state}
+                  </Button>
+                </View>
+              )
+            })}
+          </View>
+        )
+      })}
       <View className='card' data-testid='home-new-season' onClick={() => go('/pages/products/index?tag=new_season')}>
-        <View className='subtitle'>超级新品季暨空调厨卫节</View>
+        <View className='subtitle'>新品季好物</View>
         <View className='muted'>空调、厨卫新品，门店自提，到店付款</View>
       </View>
       <View className='card'>

@@ -46,7 +46,7 @@ export default function Login() {
           ))}
           <View className='subtitle'>其他账号</View>
           <Input className='input' data-testid='login-openid' placeholder='openid，例如 villager_001' value={openid} onInput={(e) => setOpenid(e.detail.value.trim())} />
-          <Button className='btn secondary' data-testid='login-custom' disabled={busy || !/^[A-Za-z0-9_-]{1,64}$/.test(openid)} onClick={() => signIn(openid)}>
+          <Button className={`btn secondary${busy || !/^[A-Za-z0-9_-]{1,64}$/.test(openid) ? ' disabled' : ''}`} data-testid='login-custom' disabled={busy || !/^[A-Za-z0-9_-]{1,64}$/.test(openid)} onClick={() => signIn(openid)}>
             用这个 openid 登录
           </Button>
         </View>

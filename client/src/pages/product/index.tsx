@@ -31,7 +31,7 @@ export default function Product() {
   return (
     <Page testId='product-page'>
       <View className='card' style={{ textAlign: 'center' }}>
-        <Image src={imageSrc(p.imageUrl)} style={{ width: '400rpx', height: '400rpx' }} mode='aspectFit' />
+        <Image src={imageSrc(p.imageUrl)} style={{ width: '400rpx', height: '400rpx' }} mode='scaleToFill' />
       </View>
       <View className='card'>
         <View className='title'>{p.name}</View>
@@ -56,7 +56,7 @@ export default function Product() {
           </View>
         </View>
       </View>
-      <Button className='btn' data-testid='buy' disabled={!sku || sku.available < units} onClick={buy}>
+      <Button className={`btn${!sku || sku.available < units ? ' disabled' : ''}`} data-testid='buy' disabled={!sku || sku.available < units} onClick={buy}>
         到店自提 · {sku ? yuan(sku.priceFen * units) : ''}
       </Button>
     </Page>

@@ -51,7 +51,7 @@ export default function Products() {
       {items?.length === 0 && <View className='empty'>这里还没有商品</View>}
       {items?.map((p) => (
         <View key={p.id} className='card row' data-testid={`product-${p.id}`} onClick={() => open(p)}>
-          <Image src={imageSrc(p.imageUrl)} style={{ width: '160rpx', height: '160rpx', flexShrink: 0 }} mode='aspectFit' />
+          <Image src={imageSrc(p.imageUrl)} style={{ width: '160rpx', height: '160rpx', flexShrink: 0 }} mode='scaleToFill' />
           <View style={{ flex: 1, marginLeft: '20rpx' }}>
             <View>{p.name}</View>
             <View className='muted small'>{p.brand} · {CATEGORY_NAMES[p.category]}</View>

@@ -63,7 +63,7 @@ export default function StoreConsole() {
       <View className='card'>
         <View className='subtitle'>核验提货码</View>
         <Input className='input' type='number' maxlength={8} data-testid='console-code' placeholder='输入 8 位提货码' value={code} onInput={(e) => setCode(e.detail.value)} />
-        <Button className='btn' data-testid='console-verify' disabled={!/^\d{8}$/.test(code)} onClick={() => verify(code)}>查询订单</Button>
+        <Button className={`btn${/^\d{8}$/.test(code) ? '' : ' disabled'}`} data-testid='console-verify' disabled={!/^\d{8}$/.test(code)} onClick={() => verify(code)}>查询订单</Button>
         {process.env.TARO_ENV === 'weapp' && <Button className='btn secondary' onClick={scan}>扫一扫</Button>}
       </View>
       {done && <View className='banner' data-testid='console-done'>{done}</View>}
