@@ -3,9 +3,10 @@ import type { SeedContext, SeedStep } from './types';
 import { accountsStep } from './accounts';
 import { catalogueStep } from './catalogue';
 import { campaignsStep } from './campaigns';
+import { tradeInStep } from './trade-in';
 
 // In order; each step is idempotent (running the seed again changes nothing). Capabilities add theirs.
-export const seedSteps: SeedStep[] = [accountsStep, catalogueStep, campaignsStep];
+export const seedSteps: SeedStep[] = [accountsStep, catalogueStep, campaignsStep, tradeInStep];
 
 /** A progress display on a terminal; plain lines elsewhere (CI logs). */
 export function terminalProgress(): { progress: SeedContext['progress']; stop: () => void } {

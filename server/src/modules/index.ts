@@ -5,9 +5,10 @@ import { authModule } from './auth/routes';
 import { catalogueModule } from './catalogue/routes';
 import { ordersModule } from './orders/routes';
 import { couponsModule } from './coupons/routes';
+import { tradeInModule } from './trade-in/routes';
 
 /** A capability: it adds its routes to `api` (under /api/v1) or `root`. */
 export type Module = { name: string; register: (r: { root: Router; api: Router; deps: Deps }) => void };
 
 // One line per capability. The OpenAPI document is generated from what these register.
-export const modules: Module[] = [opsModule, authModule, catalogueModule, ordersModule, couponsModule];
+export const modules: Module[] = [opsModule, authModule, catalogueModule, ordersModule, couponsModule, tradeInModule];

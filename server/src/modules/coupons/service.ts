@@ -51,7 +51,14 @@ async function templateOf(deps: Deps, id: string): Promise<repo.TemplateRow | nu
 export async function rebuildCounters(deps: Deps, tpl: repo.TemplateRow): Promise<void> {
   const k = couponKeys(tpl.id);
   const token = newId();
-  if ((await deps.redis.set(k.rebuild, token, 'PX', 10_000, 'NX')) !== 'OK') throw dependencyUnavailable('优惠券正在准备中，请稍后再试');
+  if ((await deps.redis.set(k.rebuild, token, 'PX', 10_000, 'NX')) !== 'OK') {
+    // Another request is rebuilding: wait a moment for it rather than failing the claim.
+    for (let waited = 0; waited < 3000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (await deps.redis.exists(k.stock)) return;
+    }
+    throw dependencyUnavailable('优惠券正在准备中，请稍后再试');
+  }
   try {
     if (await deps.redis.exists(k.stock)) return;
     const state = await repo.issuedState(deps.db, tpl.id);
@@ -68,37 +75,55 @@ export async function rebuildCounters(deps: Deps, tpl: repo.TemplateRow): Promis
   }
 }
 
-/** Group commit: the claims of the last few milliseconds go to MySQL in one INSERT. */
+/**
+ * Group commit: the claims that arrive while one INSERT runs go to MySQL together in the next.
+ * One INSERT at a time per process also keeps concurrent batches from deadlocking on the unique
+ * indexes; a deadlock with another process's batch is retried.
+ */
 class ClaimWriter {
   private queue: { coupon: repo.NewCoupon; entryId: string; done: (stored: boolean | Error) => void }[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private flushing = false;
   constructor(private readonly deps: Deps) {}
 
   write(coupon: repo.NewCoupon, entryId: string): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ coupon, entryId, done: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
-      if (this.queue.length >= 200) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), 2);
+      if (!this.flushing) void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.queue.splice(0);
-    if (!batch.length) return;
+    this.flushing = true;
     try {
-      const stored = await repo.insertCoupons(this.deps.db, batch.map((b) => b.coupon));
-      // Written claims need no consumer: take them off their streams (and out of any pending list).
-      const byStream = new Map<string, string[]>();
-      for (const b of batch) if (stored.has(b.coupon.id)) byStream.set(b.coupon.templateId, [...(byStream.get(b.coupon.templateId) ?? []), b.entryId]);
-      for (const [templateId, ids] of byStream) {
-        const k = couponKeys(templateId);
-        await this.deps.redis.multi().xack(k.stream, CONSUMER_GROUP, ...ids).xdel(k.stream, ...ids).exec().catch(() => undefined);
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, 1000);
+        try {
+          const stored = await this.insert(batch.map((b) => b.coupon));
+          // Written claims need no consumer: take them off their streams (and out of any pending list).
+          const byStream = new Map<string, string[]>();
+          for (const b of batch) if (stored.has(b.coupon.id)) byStream.set(b.coupon.templateId, [...(byStream.get(b.coupon.templateId) ?? []), b.entryId]);
+          for (const [templateId, ids] of byStream) {
+            const k = couponKeys(templateId);
+            await this.deps.redis.multi().xack(k.stream, CONSUMER_GROUP, ...ids).xdel(k.stream, ...ids).exec().catch(() => undefined);
+          }
+          for (const b of batch) b.done(stored.has(b.coupon.id));
+        } catch (err) {
+          for (const b of batch) b.done(err as Error);
+        }
       }
-      for (const b of batch) b.done(stored.has(b.coupon.id));
-    } catch (err) {
-      for (const b of batch) b.done(err as Error);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async insert(coupons: repo.NewCoupon[]): Promise<Set<string>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await repo.insertCoupons(this.deps.db, coupons);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ER_LOCK_DEADLOCK' && attempt < 3) continue;
+        throw err;
+      }
     }
   }
 }

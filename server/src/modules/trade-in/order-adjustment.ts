@@ -1,13 +1,49 @@
 import type { TradeInAdjustment } from '../orders/adjustments';
-import { notFound } from '../../lib/errors';
+import { conflict, notFound } from '../../lib/errors';
+import { priceTradeIn } from './pricing';
+import type { QuoteAnswers } from './schemas';
+import { parseStoredRules } from './service';
+import * as repo from './repository';
 
-// Placeholder until the trade-in capability lands: no quote can be found yet.
+/**
+ * A trade-in quote on an order, inside the order's transaction. The credit is the quote's total
+ * (value + subsidy), at most what the order's new appliances of that category cost; the quote
+ * becomes the order's by a conditional UPDATE, so a quote credits one order only.
+ *
+ * 404 NOT_FOUND: no such quote of this user. 409 QUOTE_EXPIRED: past its validity.
+ * 409 QUOTE_ALREADY_USED: another order holds it. 409 TRADE_IN_NOT_APPLICABLE: the order holds
+ * no new appliance of the quote's category.
+ */
 export const tradeInAdjustment: TradeInAdjustment = {
-  async apply() {
-    throw notFound('以旧换新估价不存在');
+  async apply(ctx, quoteId) {
+    const q = await repo.findUserQuote(ctx.conn, quoteId, ctx.userId);
+    if (!q) throw notFound('以旧换新估价不存在');
+    const expired = () => q.expiresAt.getTime() <= ctx.now.getTime();
+    if (expired()) throw conflict('QUOTE_EXPIRED', '估价已过期，请重新估价');
+    if (q.orderId) throw conflict('QUOTE_ALREADY_USED', '该估价已用于其他订单');
+    const capFen = ctx.lines.filter((l) => l.category === q.category).reduce((n, l) => n + l.units * l.unitPriceFen, 0);
+    if (capFen === 0) throw conflict('TRADE_IN_NOT_APPLICABLE', '订单里没有同类新家电，不能使用该以旧换新估价');
+    const creditFen = Math.min(q.totalFen, capFen);
+    if (!(await repo.takeQuote(ctx.conn, { id: quoteId, userId: ctx.userId, orderId: ctx.orderId, creditFen, creditCapFen: capFen, now: ctx.now }))) {
+      throw expired() ? conflict('QUOTE_EXPIRED', '估价已过期，请重新估价') : conflict('QUOTE_ALREADY_USED', '该估价已用于其他订单');
+    }
+    return creditFen;
   },
-  async release() {},
-  async inspect() {
-    return null;
+
+  async release(conn, orderId) {
+    await repo.releaseQuote(conn, orderId);
+  },
+
+  async inspect(conn, orderId, inspection) {
+    const q = await repo.findQuoteOfOrder(conn, orderId);
+    if (!q) return null;
+    const quotedFen = q.creditFen ?? q.totalFen;
+    if (q.inspectedAt && q.finalFen !== null) return { quotedFen, finalFen: q.finalFen };
+    const raw = await repo.rulesOfVersion(conn, q.ruleVersion);
+    const answers = { ...q.answers, condition: inspection.condition, working: inspection.working } as QuoteAnswers;
+    const priced = priceTradeIn(parseStoredRules(q.ruleVersion, raw), answers);
+    const finalFen = Math.min(priced.totalFen, q.creditCapFen ?? priced.totalFen);
+    await repo.recordInspection(conn, { orderId, condition: inspection.condition, working: inspection.working, finalFen, breakdown: priced.breakdown, at: new Date() });
+    return { quotedFen, finalFen };
   },
 };
