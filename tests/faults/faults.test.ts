@@ -121,7 +121,8 @@ describe('faults', () => {
         const mine = phase.outcomes.filter((o) => o.op === w.name);
         const acknowledged = mine.filter((o) => o.acknowledged !== null);
         const check = await w.verify(acknowledged.map((o) => o.acknowledged!));
-        rows.push({ fault: phase.name, operation: w.name, requests: mine.length, acknowledged: acknowledged.length, stored: check.stored, lost: check.lost });
+        const statuses = mine.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});
+        rows.push({ fault: phase.name, operation: w.name, requests: mine.length, acknowledged: acknowledged.length, stored: check.stored, lost: check.lost, statuses: JSON.stringify(statuses) });
         if (check.lost > 0) problems.push(`${phase.name} / ${w.name}: ${check.lost} acknowledged but not stored`);
         problems.push(...check.invariantViolations.map((v) => `${phase.name} / ${w.name}: ${v}`));
         const fiveHundreds = mine.filter((o) => o.status === 500 || (o.status >= 500 && o.code === 'INTERNAL'));

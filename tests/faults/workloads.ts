@@ -59,5 +59,110 @@ const firstLogins: WorkloadFactory = {
   },
 };
 
+/**
+ * Signed-in users. Redis keeps no sessions across its restart, so, like the client, a user who gets
+ * 401 signs in again.
+ */
+class Users {
+  private tokens = new Map<string, string>();
+  constructor(private readonly openids: string[]) {}
+  static async create(baseUrl: string, prefix: string, n: number): Promise<Users> {
+    const u = new Users(Array.from({ length: n }, (_, i) => `${prefix}_${i}`));
+    for (const o of u.openids) {
+      const t = await loginAt(baseUrl, o);
+      if (t) u.tokens.set(o, t);
+    }
+    return u;
+  }
+  pick(): string {
+    return this.openids[Math.floor(Math.random() * this.openids.length)];
+  }
+  /** Calls as this user, signing in again once on 401. */
+  async call(openid: string, baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    let r = await call(baseUrl, method, path, body, this.tokens.get(openid), headers);
+    if (r.status === 401) {
+      const t = await loginAt(baseUrl, openid).catch(() => null);
+      if (t) {
+        this.tokens.set(openid, t);
+        r = await call(baseUrl, method, path, body, t, headers);
+      }
+    }
+    return r;
+  }
+}
+
+/** Coupon claims against a small stock: acknowledged claims are stored; never oversold or over the limit. */
+const couponClaims: WorkloadFactory = {
+  name: 'coupon claim',
+  async setup({ db, bffs }) {
+    const base = () => bffs()[0].baseUrl;
+    const admin = (await loginAt(base(), 'demo_admin'))!;
+    const claimers = await Users.create(base(), `fault_claimer_${randomBytes(2).toString('hex')}`, 300);
+    const created = await call(base(), 'POST', '/api/v1/admin/campaigns', {
+      name: '故障演练', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      coupons: [{ title: '演练券', kind: 'direct', thresholdFen: 0, discountFen: 100, categories: ['tv'], total: 400, perUserLimit: 2, validDays: 30 }],
+    }, admin);
+    const templateId = (created.body.coupons as { templateId: string }[])[0].templateId;
+    return {
+      name: 'coupon claim',
+      async step(baseUrl) {
+        const r = await claimers.call(claimers.pick(), baseUrl, 'POST', '/api/v1/coupons/claim', { templateId });
+        return { op: 'coupon claim', status: r.status, code: r.code, acknowledged: r.status === 201 ? (r.body.coupon as { id: string }).id : null };
+      },
+      async verify(acks) {
+        const [rows] = await db.query('SELECT id, user_id AS u FROM coupons WHERE template_id = ?', [templateId]);
+        const stored = new Set((rows as { id: string }[]).map((r) => r.id));
+        const perUser = new Map<string, number>();
+        for (const r of rows as { u: string }[]) perUser.set(r.u, (perUser.get(r.u) ?? 0) + 1);
+        const violations: string[] = [];
+        if (stored.size > 400) violations.push(`oversold: ${stored.size} of 400`);
+        if ([...perUser.values()].some((n) => n > 2)) violations.push('a user holds more than the limit');
+        return { stored: acks.filter((a) => stored.has(a)).length, lost: acks.filter((a) => !stored.has(a)).length, invariantViolations: violations };
+      },
+    };
+  },
+};
+
+/** Orders and their pickups: acknowledged orders are stored, each picked up at most once, stock never below zero. */
+const ordersAndPickups: WorkloadFactory = {
+  name: 'order + pickup',
+  async setup({ db, bffs }) {
+    const base = () => bffs()[0].baseUrl;
+    await db.query("UPDATE skus SET available = 100000 WHERE id = 'SK-JOYOUNG-1-A'");
+    const buyers = await Users.create(base(), `fault_buyer_${randomBytes(2).toString('hex')}`, 30);
+    const owners = await Users.create(base(), 'demo_owner', 0);
+    const owner = 'demo_owner';
+    return {
+      name: 'order + pickup',
+      async step(baseUrl) {
+        const r = await buyers.call(buyers.pick(), baseUrl, 'POST', '/api/v1/orders', { storeId: 'DEMO-001', items: [{ skuId: 'SK-JOYOUNG-1-A', units: 1 }] }, { 'idempotency-key': `f-${randomBytes(8).toString('hex')}` });
+        if (r.status !== 201) return { op: 'order + pickup', status: r.status, code: r.code, acknowledged: null };
+        const id = r.body.id as string;
+        const v = await owners.call(owner, baseUrl, 'POST', '/api/v1/store/pickups/verify', { code: r.body.pickupCode }).catch(() => null);
+        if (v?.status === 429) return { op: 'order + pickup', status: 201, acknowledged: `${id}:ordered` };
+        const c = await owners.call(owner, baseUrl, 'POST', `/api/v1/store/pickups/${id}/confirm`, { paymentMethod: 'cash' }).catch(() => null);
+        return { op: 'order + pickup', status: c?.status ?? 0, code: c?.code, acknowledged: c?.status === 200 ? `${id}:picked_up` : `${id}:ordered` };
+      },
+      async verify(acks) {
+        const ids = acks.map((a) => a.split(':')[0]);
+        if (!ids.length) return { stored: 0, lost: 0, invariantViolations: [] };
+        const [rows] = await db.query('SELECT id, status FROM orders WHERE id IN (?)', [ids]);
+        const status = new Map((rows as { id: string; status: string }[]).map((r) => [r.id, r.status]));
+        const lost = acks.filter((a) => {
+          const [id, what] = a.split(':');
+          return !status.has(id) || (what === 'picked_up' && status.get(id) !== 'picked_up');
+        }).length;
+        const [twice] = await db.query("SELECT order_id FROM order_audit WHERE action = 'confirm_pickup' GROUP BY order_id HAVING COUNT(*) > 1");
+        const [negative] = await db.query('SELECT id FROM skus WHERE available < 0');
+        const violations = [
+          ...((twice as unknown[]).length ? [`${(twice as unknown[]).length} orders picked up twice`] : []),
+          ...((negative as unknown[]).length ? ['a SKU below zero'] : []),
+        ];
+        return { stored: acks.length - lost, lost, invariantViolations: violations };
+      },
+    };
+  },
+};
+
 // One line per capability's workload.
-export const workloads: WorkloadFactory[] = [firstLogins];
+export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, ordersAndPickups];
