@@ -12,6 +12,7 @@ export default defineAppConfig({
     'pages/order/index',
     'pages/store-console/index',
     'pages/coupons/index',
+    'pages/trade-in/index', 'pages/trade-in-result/index',
   ],
   window: {
     backgroundTextStyle: 'light',

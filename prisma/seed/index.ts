@@ -1,12 +1,15 @@
 import cliProgress from 'cli-progress';
 import type { SeedContext, SeedStep } from './types';
 import { accountsStep } from './accounts';
+import { regionsStep } from './regions';
+import { storesStep } from './stores';
 import { catalogueStep } from './catalogue';
 import { campaignsStep } from './campaigns';
+import { groupBuysStep } from './group-buys';
 import { tradeInStep } from './trade-in';
 
 // In order; each step is idempotent (running the seed again changes nothing). Capabilities add theirs.
-export const seedSteps: SeedStep[] = [accountsStep, catalogueStep, campaignsStep, tradeInStep];
+export const seedSteps: SeedStep[] = [accountsStep, regionsStep, storesStep, catalogueStep, campaignsStep, tradeInStep, groupBuysStep];
 
 /** A progress display on a terminal; plain lines elsewhere (CI logs). */
 export function terminalProgress(): { progress: SeedContext['progress']; stop: () => void } {

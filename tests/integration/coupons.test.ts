@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTestContext, type TestContext } from '../helpers/context';
+import { reconcileCoupons } from '../../server/src/modules/coupons/consumer';
 
 let t: TestContext;
 let admin: string;
@@ -117,6 +118,23 @@ describe('claiming', () => {
   });
 });
 
+describe('reconciliation', () => {
+  it('when Redis has admitted a claim that MySQL does not hold, then the reconcile job reports the difference in a metric', async () => {
+    const c = await campaign([acCoupon]);
+    const tpl = c.coupons[0].templateId;
+    expect((await claim(await t.login('reconciled_1'), tpl)).status).toBe(201);
+    const metric = async () => {
+      await reconcileCoupons(t.deps);
+      const text = (await t.http.get('/metrics')).text;
+      return Number(new RegExp(`coupon_reconcile_difference\\{templateId="${tpl}"\\} (-?\\d+)`).exec(text)?.[1]);
+    };
+    expect(await metric()).toBe(0);
+    // As after an admission whose claim has not reached MySQL yet.
+    await t.deps.redis.decr(`coupon:{tpl:${tpl}}:stock`);
+    expect(await metric()).toBe(1);
+  });
+});
+
 describe('using a coupon on an order', () => {
   it('when a threshold coupon meets its threshold in scope, then couponFen shows it; the same coupon cannot be used twice; cancelling gives it back', async () => {
     const token = await t.login('spender_1');
@@ -150,5 +168,32 @@ describe('using a coupon on an order', () => {
     expect(winner.body.price.couponFen).toBe(10000);
     const [rows] = await t.deps.db.query('SELECT COUNT(*) n FROM orders WHERE coupon_id = ? AND status = ?', [couponId, 'awaiting_pickup']);
     expect(Number((rows as { n: number }[])[0].n)).toBe(1);
+  });
+});
+
+describe('rate limits on claiming', () => {
+  let limited: TestContext;
+  beforeAll(async () => {
+    limited = await createTestContext({ seed: true, overrides: { rateLimits: { claimPerUser: { points: 3, durationSeconds: 60 }, claimPerIp: { points: 5, durationSeconds: 60 } } } });
+  });
+  afterAll(async () => limited?.stop());
+
+  it('when one user or one address claims faster than configured, then 429 RATE_LIMITED with Retry-After, and no coupon is stored for it', async () => {
+    const send = (token: string) => limited.http.post('/api/v1/coupons/claim').set(auth(token)).send({ templateId: 'NSNOW-KB200' });
+    const eager = await limited.login('eager_1');
+    const mine = [];
+    for (let i = 0; i < 4; i++) mine.push(await send(eager));
+    expect(mine.map((r) => r.status)).toEqual([201, 201, 409, 429]);
+    expect(mine[3].body.error.code).toBe('RATE_LIMITED');
+    expect(Number(mine[3].headers['retry-after'])).toBeGreaterThan(0);
+    // The address has spent 3 of its 5 (the refused fourth never reached it): a neighbour gets two through, then 429.
+    const neighbour = await limited.login('eager_2');
+    expect((await send(neighbour)).status).toBe(201);
+    expect((await send(neighbour)).status).toBe(201);
+    const blocked = await send(neighbour);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    const [rows] = await limited.deps.db.query("SELECT COUNT(*) n FROM coupons WHERE template_id = 'NSNOW-KB200'");
+    expect(Number((rows as { n: number }[])[0].n)).toBe(4);
   });
 });

@@ -2,6 +2,7 @@ import type { Deps } from '../lib/deps';
 import { Lease } from '../lib/lease';
 import { expireOverdueOrders } from '../modules/orders/service';
 import { reconcileCoupons } from '../modules/coupons/consumer';
+import { settleDueGroupBuys } from '../modules/group-buys/service';
 
 /** A job that runs on a timer in exactly one process at a time (it holds a lease while it runs). */
 export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps: Deps) => Promise<void> };
@@ -9,6 +10,7 @@ export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps
 // One line per job; capabilities add theirs.
 export const jobs: Job[] = [
   { name: 'reconcile-coupons', intervalMs: (d) => d.config.coupons.reconcileIntervalMs, run: reconcileCoupons },
+  { name: 'settle-group-buys', intervalMs: (d) => d.config.groupBuy.settleIntervalMs, run: async (d) => void (await settleDueGroupBuys(d)) },
   { name: 'expire-orders', intervalMs: (d) => d.config.orders.sweepIntervalMs, run: async (d) => void (await expireOverdueOrders(d)) },
 ];
 

@@ -49,6 +49,8 @@ export const configSchema = z
         minDeadlineSeconds: z.number().int().positive(),
         maxDeadlineSeconds: z.number().int().positive(),
         settleIntervalMs: z.number().int().positive(),
+        /** A settlement left `settling` longer than this (its process died) is taken over by another. */
+        settleLeaseSeconds: z.number().int().positive(),
         commissionRate: z.record(z.string(), z.number().min(0).max(0.5)),
       })
       .strict(),

@@ -1,5 +1,6 @@
 import type { Deps } from '../lib/deps';
 import { claimPersister } from './coupons/consumer';
+import { storesGeoIndex } from './stores/background';
 
 /**
  * Long-running consumers (not timers), such as the coupon claim stream consumer. Each returns its
@@ -7,7 +8,7 @@ import { claimPersister } from './coupons/consumer';
  */
 export type Background = { name: string; start: (deps: Deps) => Promise<() => Promise<void>> };
 
-export const backgrounds: Background[] = [claimPersister];
+export const backgrounds: Background[] = [claimPersister, storesGeoIndex];
 
 export async function startBackground(deps: Deps, list: Background[] = backgrounds): Promise<() => Promise<void>> {
   const stops = await Promise.all(list.map((b) => b.start(deps)));

@@ -8,6 +8,7 @@ import { ordersApi } from '../../services/orders'
 import { newIdempotencyKey } from '../../services/request'
 import { myStore, storesApi, type StoreSummary } from '../../services/stores'
 import { CheckoutExtras, type Extras } from './extras'
+import { tradeInApi } from '../../services/trade-in'
 
 /**
  * Checkout: pick the store to collect from (the nearest ones), see the price, place the order.
@@ -35,6 +36,10 @@ export default function Checkout() {
 
   const sku = product?.skus.find((s) => s.id === params.skuId)
   const itemsFen = sku ? sku.priceFen * units : 0
+  // The trade-in credit as an estimate: the quote's total, at most the new appliance's price (the server decides).
+  useEffect(() => {
+    if (params.tradeInQuoteId && product && itemsFen) tradeInApi.get(params.tradeInQuoteId).then((q) => { const fen = q.status === 'valid' && q.category === product.category ? Math.min(q.totalFen, itemsFen) : 0; setExtras((e) => ({ ...e, tradeInFen: fen, discountFen: e.discountFen - (e.tradeInFen ?? 0) + fen })) }).catch(() => undefined)
+  }, [params.tradeInQuoteId, product, itemsFen])
 
   const place = async () => {
     if (!sku || !storeId) return

@@ -2,6 +2,7 @@ import { View, Text, Button } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import Page from '../../components/Page'
+import './index.css'
 import { CATEGORY_NAMES, yuan } from '../../services/catalogue'
 import { couponsApi, couponState, type Campaign } from '../../services/coupons'
 import { session } from '../../services/session'
@@ -51,9 +52,14 @@ export default function Home() {
     return () => clearInterval(timer)
   }, [])
 
+  // One tap, one claim: the button waits for the answer (the request wrapper toasts any error).
+  const [claiming, setClaiming] = useState<string | null>(null)
   const claim = async (templateId: string) => {
     if (!session.token()) return go('/pages/login/index')
+    if (claiming) return
+    setClaiming(templateId)
     const ok = await couponsApi.claim(templateId).catch(() => null)
+    setClaiming(null)
     if (ok) Taro.showToast({ title: '领取成功', icon: 'success' })
     void load()
   }
@@ -76,11 +82,12 @@ export default function Home() {
               const state = couponState(k, c, now)
               return (
                 <View key={k.templateId} className='option' data-testid={`coupon-${k.templateId}`}>
-                  <View>
+                  <View className='coupon-terms'>
                     <View className='price'>{k.kind === 'threshold' ? `满${yuan(k.thresholdFen)}减${yuan(k.discountFen)}` : `立减${yuan(k.discountFen)}`}</View>
-                    <View className='muted small'>{k.categories.map((x) => CATEGORY_NAMES[x] ?? x).join('、')} · 剩 <Text data-testid={`remaining-${k.templateId}`}>{k.remaining}</Text>/{k.total}</View>
+                    <View className='muted small'>{k.categories.map((x) => CATEGORY_NAMES[x] ?? x).join('、')}</View>
+                    <View className='small'>还剩 <Text data-testid={`remaining-${k.templateId}`}>{k.remaining}</Text> / {k.total} 张</View>
                   </View>
-                  <Button className={`btn${state === '立即领取' ? '' : ' disabled'}`} style={{ margin: 0, minWidth: '180rpx' }} disabled={state !== '立即领取'} data-testid={`claim-${k.templateId}`} onClick={() => claim(k.templateId)}>
+                  <Button className={`btn coupon-claim${state === '立即领取' ? '' : ' disabled'}`} disabled={state !== '立即领取' || claiming !== null} loading={claiming === k.templateId} data-testid={`claim-${k.templateId}`} onClick={() => claim(k.templateId)}>
                     {state}
                   </Button>
                 </View>

@@ -13,6 +13,7 @@ type Entry = { label: string; url: string; testId: string; show: (u: User) => bo
 const ENTRIES: Entry[] = [
   { label: '我的订单', url: '/pages/orders/index', testId: 'entry-orders', show: () => true },
   { label: '我的优惠券', url: '/pages/coupons/index', testId: 'entry-coupons', show: () => true },
+  { label: '旧家电估价（以旧换新）', url: '/pages/trade-in/index', testId: 'entry-trade-in', show: () => true },
   { label: '店主工作台', url: '/pages/store-console/index', testId: 'entry-store-console', show: (u) => u.roles.includes('store_owner') },
 ]
 

@@ -61,6 +61,7 @@ export default function OrderDetail() {
         <View className='row'><Text>商品金额</Text><Text data-testid='order-items-fen'>{yuan(order.price.itemsFen)}</Text></View>
         {order.price.couponFen > 0 && <View className='row'><Text>优惠券</Text><Text data-testid='order-coupon-fen'>-{yuan(order.price.couponFen)}</Text></View>}
         {order.price.tradeInFen > 0 && <View className='row'><Text>以旧换新</Text><Text data-testid='order-trade-in-fen'>-{yuan(order.price.tradeInFen)}</Text></View>}
+        {order.tradeInQuoteId && <View className='muted small' data-testid='order-trade-in-link' onClick={() => Taro.navigateTo({ url: `/pages/trade-in-result/index?id=${order.tradeInQuoteId}` })}>以旧换新估价单与到店验机结果 ›</View>}
         <View className='row'><Text>{order.status === 'picked_up' ? '已付款' : '到店支付'}</Text><Text className='price' data-testid='order-payable'>{yuan(order.price.payableFen)}</Text></View>
       </View>
       {order.status === 'awaiting_pickup' && !offline && (

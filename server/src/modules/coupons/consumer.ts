@@ -15,7 +15,8 @@ export const claimPersister: Background = {
       while (!stopped) {
         try {
           if (Date.now() - refreshedAt > 5000) {
-            templates = await activeTemplates(deps.db, 7);
+            // Recently ended campaigns too: a claim admitted in the last moment may still wait on its stream.
+            templates = await activeTemplates(deps.db, 7, 24);
             refreshedAt = Date.now();
           }
           await persistPendingClaims(deps, name, templates);

@@ -15,9 +15,12 @@ export async function findTemplate(db: Db, id: string): Promise<TemplateRow | nu
   return (rows as TemplateRow[])[0] ?? null;
 }
 
-/** Campaigns running now or opening within `aheadDays`. */
-export async function activeTemplates(db: Db, aheadDays: number): Promise<TemplateRow[]> {
-  const [rows] = await db.query(`${TEMPLATE_SELECT} WHERE c.ends_at > NOW(3) AND c.starts_at <= NOW(3) + INTERVAL ? DAY ORDER BY c.starts_at, c.id, t.id`, [aheadDays]);
+/** Campaigns running now or opening within `aheadDays` (and, with `endedHours`, those ended that recently). */
+export async function activeTemplates(db: Db, aheadDays: number, endedHours = 0): Promise<TemplateRow[]> {
+  const [rows] = await db.query(
+    `${TEMPLATE_SELECT} WHERE c.ends_at > NOW(3) - INTERVAL ? HOUR AND c.starts_at <= NOW(3) + INTERVAL ? DAY ORDER BY c.starts_at, c.id, t.id`,
+    [endedHours, aheadDays],
+  );
   return rows as TemplateRow[];
 }
 
@@ -27,11 +30,13 @@ export type NewCoupon = { id: string; templateId: string; userId: string; slot: 
  * Writes claims, many at once. A retry of the same claim id is ignored; a row refused by the unique
  * keys (slot, or user and seq) under another id is not written: the caller learns which ids are stored.
  */
-export async function insertCoupons(db: Db, coupons: NewCoupon[]): Promise<Set<string>> {
+export async function insertCoupons(db: Db | PoolConnection, coupons: NewCoupon[]): Promise<Set<string>> {
   if (!coupons.length) return new Set();
-  await db.query('INSERT IGNORE INTO coupons (id, template_id, user_id, slot, seq, status, claimed_at, expires_at) VALUES ?', [
+  const [r] = await db.query('INSERT IGNORE INTO coupons (id, template_id, user_id, slot, seq, status, claimed_at, expires_at) VALUES ?', [
     coupons.map((c) => [c.id, c.templateId, c.userId, c.slot, c.seq, 'unused', c.claimedAt, c.expiresAt]),
   ]);
+  // Every row new: all stored. Otherwise some were there already (a retry) or refused: ask which are stored.
+  if ((r as { affectedRows: number }).affectedRows === coupons.length) return new Set(coupons.map((c) => c.id));
   const [rows] = await db.query('SELECT id FROM coupons WHERE id IN (?)', [coupons.map((c) => c.id)]);
   return new Set((rows as { id: string }[]).map((r) => r.id));
 }

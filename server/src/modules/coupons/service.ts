@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hostname } from 'node:os';
+import type { PoolConnection } from 'mysql2/promise';
 import type { Deps } from '../../lib/deps';
 import type { RedisClient } from '../../lib/redis';
 import type { AuthUser } from '../../lib/auth';
@@ -83,7 +84,14 @@ export async function rebuildCounters(deps: Deps, tpl: repo.TemplateRow): Promis
 class ClaimWriter {
   private queue: { coupon: repo.NewCoupon; entryId: string; done: (stored: boolean | Error) => void }[] = [];
   private flushing = false;
-  constructor(private readonly deps: Deps) {}
+  private readonly metrics;
+  constructor(private readonly deps: Deps) {
+    this.metrics = {
+      batches: deps.metrics.counter('coupon_claim_batches_total', 'Group-committed INSERTs of claims'),
+      rows: deps.metrics.counter('coupon_claim_batch_rows_total', 'Claims written by group-committed INSERTs'),
+      seconds: deps.metrics.counter('coupon_claim_batch_seconds_total', 'Time spent in group-committed INSERTs of claims'),
+    };
+  }
 
   write(coupon: repo.NewCoupon, entryId: string): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -97,16 +105,26 @@ class ClaimWriter {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, 1000);
+        const started = process.hrtime.bigint();
         try {
           const stored = await this.insert(batch.map((b) => b.coupon));
+          this.metrics.batches.inc();
+          this.metrics.rows.inc(batch.length);
+          this.metrics.seconds.inc(Number(process.hrtime.bigint() - started) / 1e9);
+          for (const b of batch) b.done(stored.has(b.coupon.id));
           // Written claims need no consumer: take them off their streams (and out of any pending list).
+          // Only housekeeping, so the answers above do not wait for it.
           const byStream = new Map<string, string[]>();
-          for (const b of batch) if (stored.has(b.coupon.id)) byStream.set(b.coupon.templateId, [...(byStream.get(b.coupon.templateId) ?? []), b.entryId]);
+          for (const b of batch) {
+            if (!stored.has(b.coupon.id)) continue;
+            const ids = byStream.get(b.coupon.templateId);
+            if (ids) ids.push(b.entryId);
+            else byStream.set(b.coupon.templateId, [b.entryId]);
+          }
           for (const [templateId, ids] of byStream) {
             const k = couponKeys(templateId);
-            await this.deps.redis.multi().xack(k.stream, CONSUMER_GROUP, ...ids).xdel(k.stream, ...ids).exec().catch(() => undefined);
+            void this.deps.redis.multi().xack(k.stream, CONSUMER_GROUP, ...ids).xdel(k.stream, ...ids).exec().catch(() => undefined);
           }
-          for (const b of batch) b.done(stored.has(b.coupon.id));
         } catch (err) {
           for (const b of batch) b.done(err as Error);
         }
@@ -116,12 +134,25 @@ class ClaimWriter {
     }
   }
 
+  /**
+   * On a connection of the writer's own: through the shared pool, each batch would queue behind every
+   * request's queries (authentication, pages), and the whole rush would wait on that queue.
+   */
+  private conn: PoolConnection | null = null;
   private async insert(coupons: repo.NewCoupon[]): Promise<Set<string>> {
     for (let attempt = 0; ; attempt++) {
+      const conn = this.conn ?? (this.conn = await this.deps.db.getConnection());
       try {
-        return await repo.insertCoupons(this.deps.db, coupons);
+        return await repo.insertCoupons(conn, coupons);
       } catch (err) {
-        if ((err as { code?: string }).code === 'ER_LOCK_DEADLOCK' && attempt < 3) continue;
+        const e = err as { code?: string; fatal?: boolean };
+        if (e.fatal) {
+          // The connection is gone (MySQL restarted, idle timeout): a fresh one, once.
+          this.conn = null;
+          conn.destroy();
+          if (attempt < 1) continue;
+        }
+        if (e.code === 'ER_LOCK_DEADLOCK' && attempt < 3) continue;
         throw err;
       }
     }
@@ -175,6 +206,9 @@ export async function claimCoupon(deps: Deps, user: AuthUser, templateId: string
   throw dependencyUnavailable('优惠券正在准备中，请稍后再试');
 }
 
+const HANDLER_GRACE_MS = 1000;
+const PENDING_IDLE_MS = 3000;
+
 /** Persists admitted claims whose handler did not write them; takes over a dead consumer's pending ones. */
 export async function persistPendingClaims(deps: Deps, consumer: string, templates: repo.TemplateRow[]): Promise<number> {
   let written = 0;
@@ -182,9 +216,13 @@ export async function persistPendingClaims(deps: Deps, consumer: string, templat
     const k = couponKeys(tpl.id);
     if (!(await deps.redis.exists(k.stream))) continue;
     await deps.redis.xgroup('CREATE', k.stream, CONSUMER_GROUP, '0', 'MKSTREAM').catch(() => undefined);
+    // A fresh entry's handler is most likely writing it right now: leave it pending (unacknowledged);
+    // if nobody acknowledges it, XAUTOCLAIM hands it back once it has been idle long enough.
     const fresh = (await deps.redis.xreadgroup('GROUP', CONSUMER_GROUP, consumer, 'COUNT', 500, 'STREAMS', k.stream, '>')) as [string, [string, string[]][]][] | null;
-    const claimed = (await deps.redis.xautoclaim(k.stream, CONSUMER_GROUP, consumer, 5000, '0-0', 'COUNT', 500)) as [string, [string, string[]][]];
-    const entries = [...(fresh?.[0]?.[1] ?? []), ...(claimed?.[1] ?? [])].filter(([, fields]) => fields && fields.length);
+    const claimed = (await deps.redis.xautoclaim(k.stream, CONSUMER_GROUP, consumer, PENDING_IDLE_MS, '0-0', 'COUNT', 500)) as [string, [string, string[]][]];
+    const settled = Date.now() - HANDLER_GRACE_MS;
+    const old = (fresh?.[0]?.[1] ?? []).filter(([id]) => Number(id.split('-')[0]) < settled);
+    const entries = [...old, ...(claimed?.[1] ?? [])].filter(([, fields]) => fields && fields.length);
     if (!entries.length) continue;
     const coupons = entries.map(([, fields]) => {
       const f: Record<string, string> = {};
@@ -279,6 +317,7 @@ export function couponDiscount(c: { kind: string; thresholdFen: number; discount
   return Math.min(c.discountFen, inScope);
 }
 
-export const consumerName = () => `${hostname()}-${process.pid}`;
+/** One name per started consumer: a restarted one is a new consumer, and XAUTOCLAIM hands it the old one's pending entries. */
+export const consumerName = () => `${hostname()}-${process.pid}-${newId().slice(-6)}`;
 
 export { AppError };

@@ -25,6 +25,7 @@ export const ordersModule: Module = {
         { status: 409, code: 'INSUFFICIENT_STOCK' },
         { status: 409, code: 'COUPON_NOT_APPLICABLE' },
         { status: 409, code: 'QUOTE_EXPIRED' },
+        { status: 409, code: 'QUOTE_ALREADY_USED' }, { status: 409, code: 'TRADE_IN_NOT_APPLICABLE' },
         { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
       ],
       handler: async ({ body, user, ctx }) => {

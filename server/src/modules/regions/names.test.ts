@@ -3,8 +3,9 @@ import { ancestorCodes, bigrams, escapeLike, levelOfCode, searchStem } from './n
 describe('region names', () => {
   test('when a village name ends in a committee suffix, then the stem keeps what people search by', () => {
     expect(searchStem('白庙村民委员会', 5)).toBe('白庙村');
-    expect(searchStem('臧村村民委员会', 5)).toBe('臧村村');
+    expect(searchStem('臧村村民委员会', 5)).toBe('臧村');
     expect(searchStem('大臧村村委会', 5)).toBe('大臧村');
+    expect(searchStem('上臧村委会', 5)).toBe('上臧村');
     expect(searchStem('多福巷社区居委会', 5)).toBe('多福巷社区');
     expect(searchStem('银闸社区居民委员会', 5)).toBe('银闸社区');
     expect(searchStem('某某生活区', 5)).toBe('某某生活区');

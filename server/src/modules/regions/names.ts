@@ -17,17 +17,20 @@ export function ancestorCodes(code: string): string[] {
   return CODE_LENGTHS.filter((n) => n < code.length).map((n) => code.slice(0, n));
 }
 
-// Village committees' generic endings; 村民委员会 keeps its 村 (people search "白庙村").
-const SUFFIXES: [RegExp, string][] = [
-  [/(村民委员会|村委会)$/u, '村'],
-  [/(居民委员会|居委会|委员会|委会)$/u, ''],
-];
+const VILLAGE_COMMITTEE = /(村民委员会|村委会)$/u;
+const RESIDENTS_COMMITTEE = /(居民委员会|居委会|委员会|委会)$/u;
 
-/** The part of a village's name people search by: 白庙村民委员会 → 白庙村, 多福巷社区居委会 → 多福巷社区. */
+/**
+ * The part of a village's name people search by, without the committee's generic ending:
+ * 白庙村民委员会 → 白庙村, 臧村村民委员会 → 臧村, 多福巷社区居委会 → 多福巷社区.
+ */
 export function searchStem(name: string, level: number): string {
   if (level !== 5) return name;
-  for (const [re, keep] of SUFFIXES) if (re.test(name)) return name.replace(re, keep);
-  return name;
+  if (VILLAGE_COMMITTEE.test(name)) {
+    const rest = name.replace(VILLAGE_COMMITTEE, '');
+    return rest.endsWith('村') ? rest : `${rest}村`;
+  }
+  return name.replace(RESIDENTS_COMMITTEE, '');
 }
 
 /** The distinct bigrams (by code point) of a text. */

@@ -1,0 +1,55 @@
+import type { Module } from '../index';
+import { API_BASE, defineRoute, z } from '../../lib/http';
+import { PHONE_PATTERN } from '../../lib/phone';
+import { addProxyMember, getGroupBuy, joinGroupBuy, listGroupBuys, myCommissions, openGroupBuy } from './service';
+
+const Id = z.object({ id: z.string().min(1).max(26) }).strict();
+const Tier = z.object({ minUnits: z.number().int().min(1).max(100_000), priceFen: z.number().int().min(1).max(100_000_000) }).strict();
+
+export const groupBuysModule: Module = {
+  name: 'group-buys',
+  register({ api, deps }) {
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/group-buys', summary: 'Open a group-buy (an approved leader of the store)', tags: ['group-buys'], access: ['leader'], status: 201,
+      body: z.object({
+        skuId: z.string().min(1).max(40),
+        storeId: z.string().min(1).max(32),
+        tiers: z.array(Tier).min(1).max(10),
+        deadline: z.iso.datetime({ offset: true }),
+        maxUnits: z.number().int().min(1).max(100_000),
+        maxUnitsPerMember: z.number().int().min(1).max(1000),
+      }).strict().openapi('NewGroupBuy'),
+      handler: ({ body, user }) => openGroupBuy(deps, user!, body),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/group-buys', summary: 'Group-buys of a store (or mine, as leader)', tags: ['group-buys'], access: 'public',
+      query: z.object({ storeId: z.string().min(1).max(32).optional(), status: z.enum(['open', 'settling', 'succeeded', 'failed']).optional(), mine: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(50).optional() }).strict(),
+      handler: ({ query, user }) => listGroupBuys(deps, user, { ...query, mine: query.mine === 'true' }),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/group-buys/:id', summary: 'A group-buy, by id or share code', tags: ['group-buys'], access: 'public', params: Id,
+      handler: ({ params, user }) => getGroupBuy(deps, user, params.id),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/group-buys/:id/join', summary: "Join, or set the caller's units", tags: ['group-buys'], access: 'user', params: Id,
+      body: z.object({ units: z.number().int().min(1).max(1000) }).strict(),
+      errors: [{ status: 409, code: 'GROUP_BUY_CLOSED' }, { status: 409, code: 'GROUP_BUY_FULL' }],
+      handler: ({ params, body, user }) => joinGroupBuy(deps, user!, params.id, body.units),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'delete', path: '/group-buys/:id/join', summary: 'Leave while open', tags: ['group-buys'], access: 'user', params: Id,
+      errors: [{ status: 409, code: 'GROUP_BUY_CLOSED' }],
+      handler: ({ params, user }) => joinGroupBuy(deps, user!, params.id, 0),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/group-buys/:id/proxy-members', summary: 'Join a neighbour without a smartphone (its leader)', tags: ['group-buys'], access: ['leader'], params: Id, status: 201,
+      body: z.object({ name: z.string().trim().min(1).max(40), phone: z.string().regex(PHONE_PATTERN, 'a mainland mobile number'), units: z.number().int().min(1).max(1000) }).strict(),
+      errors: [{ status: 409, code: 'GROUP_BUY_CLOSED' }, { status: 409, code: 'GROUP_BUY_FULL' }],
+      handler: ({ params, body, user }) => addProxyMember(deps, user!, params.id, body),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/leaders/me/commissions', summary: "The leader's commission ledger", tags: ['group-buys'], access: ['leader'],
+      handler: ({ user }) => myCommissions(deps, user!),
+    });
+  },
+};

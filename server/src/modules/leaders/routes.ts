@@ -1,0 +1,30 @@
+import type { Module } from '../index';
+import { API_BASE, defineRoute, z } from '../../lib/http';
+import { PHONE_PATTERN } from '../../lib/phone';
+import { applyToLead, approveLeader, listStoreLeaders } from './service';
+
+export const leadersModule: Module = {
+  name: 'leaders',
+  register({ api, deps }) {
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/leaders/apply', summary: 'Apply to lead group-buys for a store and a village', tags: ['group-buys'], access: 'user', status: 201,
+      body: z.object({
+        storeId: z.string().min(1).max(32),
+        villageCode: z.string().regex(/^\d{12}$/, 'a 12-digit village code'),
+        realName: z.string().trim().min(1).max(40),
+        phone: z.string().regex(PHONE_PATTERN, 'a mainland mobile number'),
+      }).strict(),
+      handler: ({ body, user }) => applyToLead(deps, user!, body),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/store/leaders', summary: "Leaders of the owner's stores (phones masked)", tags: ['store'], access: ['store_owner'],
+      query: z.object({ status: z.enum(['pending', 'approved']).optional() }).strict(),
+      handler: ({ query, user }) => listStoreLeaders(deps, user!, query.status),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/store/leaders/:userId/approve', summary: "Approve a leader of the owner's own store", tags: ['store'], access: ['store_owner'],
+      params: z.object({ userId: z.string().min(1).max(26) }).strict(), errors: [{ status: 409, code: 'ALREADY_APPROVED' }],
+      handler: ({ params, user }) => approveLeader(deps, user!, params.userId),
+    });
+  },
+};

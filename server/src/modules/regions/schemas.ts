@@ -1,0 +1,26 @@
+import { z, q } from '../../lib/http';
+import { LEVELS } from './names';
+
+const Code = z.string().regex(/^\d{2,12}$/, 'a region code: 2 to 12 digits');
+
+export const ChildrenQuery = z.object({ parent: Code.optional() }).strict();
+
+/** A search text: 1 to 63 characters, not blank. */
+export const SearchText = z
+  .string()
+  .trim()
+  .refine((s) => s.length > 0, 'must not be empty')
+  .refine((s) => Array.from(s).length < 64, 'must be shorter than 64 characters');
+
+export const SearchQuery = z.object({ q: SearchText, limit: q.int(1, 50).optional() }).strict();
+
+export const CodeParams = z.object({ code: Code }).strict();
+
+export const Region = z
+  .object({ code: z.string(), name: z.string(), level: z.enum(LEVELS), parentCode: z.string().nullable() })
+  .openapi('Region');
+
+export const RegionWithPath = Region.extend({ path: z.string() }).openapi('RegionWithPath');
+
+export const RegionList = z.object({ items: z.array(Region), nextCursor: z.null() });
+export const RegionSearchResult = z.object({ items: z.array(RegionWithPath), nextCursor: z.null() });
