@@ -2,7 +2,7 @@ export default defineAppConfig({
   pages: [
     'pages/home/index',
     'pages/group-buy/index',
-    'pages/stores/index',
+    'pages/stores/index', 'pages/store-detail/index', 'pages/village/index',
     'pages/me/index',
     'pages/login/index',
     'pages/products/index',
@@ -12,6 +12,8 @@ export default defineAppConfig({
     'pages/order/index',
     'pages/store-console/index',
     'pages/coupons/index',
+    'pages/group-buy-detail/index',
+    'pages/leader/index',
     'pages/trade-in/index', 'pages/trade-in-result/index',
   ],
   window: {

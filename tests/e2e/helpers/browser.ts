@@ -36,7 +36,8 @@ export async function launchBrowser(options: { geolocation?: { latitude: number;
   };
 }
 
-export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+/** Taro's H5 router keeps earlier pages of the stack in the DOM, hidden: only what is shown counts. */
+export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).filter({ visible: true });
 
 /** Signs in through the H5 development sign-in page, as a person would. */
 export async function loginAs(page: Page, baseUrl: string, openid: string): Promise<void> {

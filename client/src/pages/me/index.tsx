@@ -14,6 +14,7 @@ const ENTRIES: Entry[] = [
   { label: '我的订单', url: '/pages/orders/index', testId: 'entry-orders', show: () => true },
   { label: '我的优惠券', url: '/pages/coupons/index', testId: 'entry-coupons', show: () => true },
   { label: '旧家电估价（以旧换新）', url: '/pages/trade-in/index', testId: 'entry-trade-in', show: () => true },
+  { label: '团长中心', url: '/pages/leader/index', testId: 'entry-leader', show: (u) => u.roles.includes('leader') },
   { label: '店主工作台', url: '/pages/store-console/index', testId: 'entry-store-console', show: (u) => u.roles.includes('store_owner') },
 ]
 

@@ -30,8 +30,8 @@ export default function StoreDetailPage() {
         <View className='muted'>服务</View>
         {store.services.map((s) => <Text key={s} className='tag'>{SERVICE_NAMES[s] ?? s}</Text>)}
       </View>
-      <Button className='btn' data-testid='store-call' onClick={() => Taro.makePhoneCall({ phoneNumber: store.phone })}>📞 打电话 {store.phone}</Button>
-      <Button className='btn secondary' data-testid='store-map' onClick={() => Taro.openLocation({ latitude: store.lat, longitude: store.lng, name: store.name, address: store.address, scale: 16 })}>🗺 看地图、去门店</Button>
+      <Button className='btn' data-testid='store-call' onClick={() => Taro.makePhoneCall({ phoneNumber: store.phone })}>打电话 {store.phone}</Button>
+      <Button className='btn secondary' data-testid='store-map' onClick={() => Taro.openLocation({ latitude: store.lat, longitude: store.lng, name: store.name, address: store.address, scale: 16 })}>看地图、去门店</Button>
       <Button className='btn secondary' data-testid='store-choose' onClick={() => { myStore.set(store); Taro.showToast({ title: '已设为我的门店', icon: 'success' }) }}>设为我的门店</Button>
     </Page>
   )

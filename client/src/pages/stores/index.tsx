@@ -2,7 +2,7 @@ import { View, Text, Button, Input } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import Page from '../../components/Page'
-import { storesApi, type StoreDetail } from '../../services/stores'
+import { currentLocation, storesApi, type StoreDetail } from '../../services/stores'
 import { regionsApi, type Region, type RegionWithPath } from '../../services/regions'
 import StoreCard from './StoreCard'
 
@@ -27,15 +27,10 @@ export default function Stores() {
 
   async function locate() {
     setNearby({ state: 'locating', items: [] })
-    let loc: Taro.getLocation.SuccessCallbackResult
+    const loc = await currentLocation()
+    if (!loc) return setNearby({ state: 'denied', items: [] })
     try {
-      loc = await Taro.getLocation({ type: 'gcj02' })
-    } catch {
-      setNearby({ state: 'denied', items: [] })
-      return
-    }
-    try {
-      const res = await storesApi.nearby(loc.latitude, loc.longitude, { radiusKm: 100, limit: 20 })
+      const res = await storesApi.nearby(loc.lat, loc.lng, { radiusKm: 100, limit: 20 })
       setNearby({ state: 'done', items: res.items as Nearby['items'] })
     } catch {
       setNearby({ state: 'error', items: [] })
@@ -63,7 +58,7 @@ export default function Stores() {
   return (
     <Page testId='stores-page'>
       <View className='title'>找门店</View>
-      <Button className='btn' data-testid='locate' onClick={locate}>{nearby.state === 'locating' ? '正在定位…' : '📍 用我的位置找最近的门店'}</Button>
+      <Button className='btn' data-testid='locate' onClick={locate}>{nearby.state === 'locating' ? '正在定位…' : '用我的位置找最近的门店'}</Button>
       {nearby.state === 'denied' && <View className='card error' data-testid='locate-denied'>没能拿到您的位置。请在设置里允许定位，或在下面按地区找。</View>}
       {nearby.state === 'error' && <View className='card error' data-testid='nearby-error'>网络不好，没能查到门店，请稍后再试。</View>}
       {nearby.state === 'done' && !nearby.items.length && <View className='empty' data-testid='nearby-empty'>附近 100 公里内还没有星火门店</View>}
@@ -75,14 +70,12 @@ export default function Stores() {
       )}
 
       <View className='subtitle'>搜村名</View>
-      <View className='row'>
-        <Input className='input' style={{ flex: 1 }} data-testid='village-search-input' value={q} maxlength={63} placeholder='比如：臧村' confirmType='search' onInput={(e) => setQ(e.detail.value)} onConfirm={search} />
-        <Button className='btn' data-testid='village-search' onClick={search}>搜索</Button>
-      </View>
+      <Input className='input' data-testid='village-search-input' value={q} maxlength={63} placeholder='输入村名或镇名，比如：臧村' confirmType='search' onInput={(e) => setQ(e.detail.value)} onConfirm={search} />
+      <Button className='btn secondary' data-testid='village-search' onClick={search}>搜索</Button>
       {searchError && <View className='error' data-testid='search-error'>{searchError}</View>}
       {results && !results.length && <View className='empty' data-testid='search-empty'>没有找到这个名字，换个字试试</View>}
       {results?.map((r) => (
-        <View key={r.code} className='option' data-testid='search-result' data-code={r.code} onClick={() => (r.level === 'village' ? pick(r) : (setTrail([]), setResults(null), Taro.navigateTo({ url: `/pages/village/index?code=${r.code}` })))}>
+        <View key={r.code} className='option' data-testid='search-result' data-code={r.code} onClick={() => Taro.navigateTo({ url: `/pages/village/index?code=${r.code}` })}>
           <Text>{r.path}</Text>
         </View>
       ))}

@@ -1,7 +1,8 @@
 import type { Deps } from '../../lib/deps';
 import type { Background } from '../background';
 import { activeTemplates } from './repository';
-import { consumerName, persistPendingClaims, reconcile } from './service';
+import { couponKeys } from './keys';
+import { consumerName, persistPendingClaims, rebuildCounters, reconcile } from './service';
 
 /** The stream consumer of admitted claims: one consumer per process in the group `persist`. */
 export const claimPersister: Background = {
@@ -18,6 +19,8 @@ export const claimPersister: Background = {
             // Recently ended campaigns too: a claim admitted in the last moment may still wait on its stream.
             templates = await activeTemplates(deps.db, 7, 24);
             refreshedAt = Date.now();
+            // Counters ready before the rush (or again after Redis restarted), not at the first claim.
+            for (const tpl of templates) if (tpl.endsAt.getTime() > Date.now() && !(await deps.redis.exists(couponKeys(tpl.id).stock))) await rebuildCounters(deps, tpl);
           }
           await persistPendingClaims(deps, name, templates);
         } catch (err) {

@@ -1,7 +1,7 @@
 import type { OrderAdjustment } from '../orders/adjustments';
 import { conflict, notFound } from '../../lib/errors';
 import { couponForOrder, markUsed, releaseForOrder } from './repository';
-import { couponDiscount } from './service';
+import { couponDiscount } from './discount';
 
 /**
  * A coupon on an order, inside the order's transaction: threshold, category scope and expiry are

@@ -6,7 +6,7 @@ import type { Deps } from '../../lib/deps';
 import type { RedisClient } from '../../lib/redis';
 import type { AuthUser } from '../../lib/auth';
 import { newId } from '../../lib/ids';
-import { AppError, conflict, dependencyUnavailable, notFound } from '../../lib/errors';
+import { conflict, dependencyUnavailable, notFound } from '../../lib/errors';
 import { consumeRateLimit } from '../../lib/rate-limit';
 import { withTransaction } from '../../lib/db';
 import * as repo from './repository';
@@ -216,11 +216,16 @@ export async function persistPendingClaims(deps: Deps, consumer: string, templat
     const k = couponKeys(tpl.id);
     if (!(await deps.redis.exists(k.stream))) continue;
     await deps.redis.xgroup('CREATE', k.stream, CONSUMER_GROUP, '0', 'MKSTREAM').catch(() => undefined);
-    // A fresh entry's handler is most likely writing it right now: leave it pending (unacknowledged);
-    // if nobody acknowledges it, XAUTOCLAIM hands it back once it has been idle long enough.
-    const fresh = (await deps.redis.xreadgroup('GROUP', CONSUMER_GROUP, consumer, 'COUNT', 500, 'STREAMS', k.stream, '>')) as [string, [string, string[]][]][] | null;
-    const claimed = (await deps.redis.xautoclaim(k.stream, CONSUMER_GROUP, consumer, PENDING_IDLE_MS, '0-0', 'COUNT', 500)) as [string, [string, string[]][]];
+    // Handlers delete what they wrote, so during a rush the stream holds only claims being written
+    // right now: read new entries only when the oldest one has waited past the grace period.
+    // A fresh entry read anyway is left pending (unacknowledged); if nobody acknowledges it,
+    // XAUTOCLAIM hands it back once it has been idle long enough.
     const settled = Date.now() - HANDLER_GRACE_MS;
+    const oldest = (await deps.redis.xrange(k.stream, '-', '+', 'COUNT', 1))[0];
+    const fresh = oldest && Number(oldest[0].split('-')[0]) < settled
+      ? ((await deps.redis.xreadgroup('GROUP', CONSUMER_GROUP, consumer, 'COUNT', 500, 'STREAMS', k.stream, '>')) as [string, [string, string[]][]][] | null)
+      : null;
+    const claimed = (await deps.redis.xautoclaim(k.stream, CONSUMER_GROUP, consumer, PENDING_IDLE_MS, '0-0', 'COUNT', 500)) as [string, [string, string[]][]];
     const old = (fresh?.[0]?.[1] ?? []).filter(([id]) => Number(id.split('-')[0]) < settled);
     const entries = [...old, ...(claimed?.[1] ?? [])].filter(([, fields]) => fields && fields.length);
     if (!entries.length) continue;
@@ -255,7 +260,8 @@ export async function activeCampaigns(deps: Deps, user: AuthUser | null) {
   const templates = await repo.activeTemplates(deps.db, 7);
   const counts = await repo.issuedCounts(deps.db, templates.map((t) => t.id));
   const mine = user ? await repo.myClaimCounts(deps.db, user.id, templates.map((t) => t.id)) : new Map<string, number>();
-  const stocks = templates.length ? await deps.redis.mget(...templates.map((t) => couponKeys(t.id).stock)).catch(() => templates.map(() => null)) : [];
+  // One GET per template, not MGET: the templates' keys sit in different slots of a Redis Cluster.
+  const stocks = await Promise.all(templates.map((t) => deps.redis.get(couponKeys(t.id).stock).catch(() => null)));
   const campaigns = new Map<string, { id: string; name: string; startsAt: string; endsAt: string; coupons: unknown[] }>();
   templates.forEach((t, i) => {
     let c = campaigns.get(t.campaignId);
@@ -267,7 +273,7 @@ export async function activeCampaigns(deps: Deps, user: AuthUser | null) {
       total: t.total, remaining, perUserLimit: t.perUserLimit, validDays: t.validDays, claimedByMe: mine.get(t.id) ?? 0,
     });
   });
-  return { serverTime: new Date().toISOString(), items: [...campaigns.values()] };
+  return { serverTime: new Date().toISOString(), items: [...campaigns.values()], nextCursor: null };
 }
 
 export async function myCoupons(deps: Deps, user: AuthUser, status?: 'unused' | 'used' | 'expired') {
@@ -308,16 +314,5 @@ export async function createCampaign(deps: Deps, body: NewCampaign) {
   };
 }
 
-/** The discount a coupon gives on an order's lines: only lines in its categories count. */
-export function couponDiscount(c: { kind: string; thresholdFen: number; discountFen: number; categories: string }, lines: { category: string; units: number; unitPriceFen: number }[]): number | null {
-  const scope = new Set(c.categories.split(','));
-  const inScope = lines.filter((l) => scope.has(l.category)).reduce((n, l) => n + l.units * l.unitPriceFen, 0);
-  if (inScope === 0) return null;
-  if (c.kind === 'threshold' && inScope < c.thresholdFen) return null;
-  return Math.min(c.discountFen, inScope);
-}
-
 /** One name per started consumer: a restarted one is a new consumer, and XAUTOCLAIM hands it the old one's pending entries. */
 export const consumerName = () => `${hostname()}-${process.pid}-${newId().slice(-6)}`;
-
-export { AppError };

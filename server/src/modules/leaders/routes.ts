@@ -1,7 +1,7 @@
 import type { Module } from '../index';
 import { API_BASE, defineRoute, z } from '../../lib/http';
 import { PHONE_PATTERN } from '../../lib/phone';
-import { applyToLead, approveLeader, listStoreLeaders } from './service';
+import { applyToLead, approveLeader, listStoreLeaders, myLeaderships } from './service';
 
 export const leadersModule: Module = {
   name: 'leaders',
@@ -15,6 +15,10 @@ export const leadersModule: Module = {
         phone: z.string().regex(PHONE_PATTERN, 'a mainland mobile number'),
       }).strict(),
       handler: ({ body, user }) => applyToLead(deps, user!, body),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/leaders/me', summary: 'The stores I lead (or applied to lead) for', tags: ['group-buys'], access: 'user',
+      handler: ({ user }) => myLeaderships(deps, user!),
     });
     defineRoute(api, API_BASE, {
       method: 'get', path: '/store/leaders', summary: "Leaders of the owner's stores (phones masked)", tags: ['store'], access: ['store_owner'],

@@ -61,3 +61,11 @@ export async function approvedStores(deps: Deps, userId: string): Promise<string
   const [rows] = await deps.db.query("SELECT store_id AS s FROM leaders WHERE user_id = ? AND status = 'approved'", [userId]);
   return (rows as { s: string }[]).map((r) => r.s);
 }
+
+export async function myLeaderships(deps: Deps, user: AuthUser) {
+  const [rows] = await deps.db.query(
+    'SELECT l.store_id AS storeId, s.name AS storeName, l.village_code AS villageCode, l.status FROM leaders l JOIN stores s ON s.id = l.store_id WHERE l.user_id = ? ORDER BY l.created_at',
+    [user.id],
+  );
+  return { items: rows as { storeId: string; storeName: string; villageCode: string; status: string }[] };
+}

@@ -1,0 +1,76 @@
+import { startStack } from '../helpers/stack';
+import type { TestContext } from '../helpers/context';
+import { launchBrowser, loginAs, byTestId, open, type Browser } from './helpers/browser';
+
+let stack: TestContext;
+let browser: Browser;
+beforeAll(async () => {
+  stack = await startStack({ seed: 'demo' });
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function switchUser(openid: string) {
+  const { page } = browser;
+  await open(page, stack.baseUrl, 'pages/me/index');
+  await byTestId(page, 'logout').click();
+  await loginAs(page, stack.baseUrl, openid);
+}
+
+async function joinFromLink(link: string, units: number) {
+  const { page } = browser;
+  await page.goto(link);
+  await page.reload();
+  await byTestId(page, 'group-join').waitFor();
+  for (let i = 1; i < units; i++) await byTestId(page, 'group-plus').click();
+  await byTestId(page, 'group-join').click();
+  await page.waitForFunction((u) => document.querySelector('[data-testid="group-units"]')?.textContent?.includes(`已拼 ${u}`), null, { timeout: 10_000 }).catch(() => undefined);
+}
+
+async function waitForSuccess(link: string) {
+  const { page } = browser;
+  const until = Date.now() + 40_000;
+  while (Date.now() < until) {
+    await page.goto(link);
+    await page.reload();
+    await byTestId(page, 'group-status').waitFor();
+    if ((await byTestId(page, 'group-status').textContent()) === '拼团成功') return;
+    await page.waitForTimeout(1500);
+  }
+  throw new Error('the group did not settle');
+}
+
+describe('a group-buy from opening to pickup codes', () => {
+  it('when demo_leader opens a short group and two villagers join from the shared link, then it settles and each sees an order with a pickup code at the tier price', async () => {
+    const { page } = browser;
+    await loginAs(page, stack.baseUrl, 'demo_leader');
+    await open(page, stack.baseUrl, 'pages/leader/index');
+    await byTestId(page, 'leader-sku-AC-GREE-1-B').click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="leader-tier1-price"] input') as HTMLInputElement | null)?.value === '2469');
+    await byTestId(page, 'leader-minutes').locator('input').fill('0.35');
+    await byTestId(page, 'leader-open').click();
+    const link = (await byTestId(page, 'share-link').textContent())!;
+    expect(link).toMatch(/#\/pages\/group-buy-detail\/index\?code=[A-Z0-9]{8}$/);
+
+    await switchUser('demo_villager');
+    await joinFromLink(link, 2);
+    await switchUser('e2e_neighbour');
+    await joinFromLink(link, 2);
+    await expect(byTestId(page, 'group-units').textContent()).resolves.toContain('已拼 4 台');
+    await expect(byTestId(page, 'group-price').textContent()).resolves.toBe('¥2469');
+
+    await waitForSuccess(link);
+    await expect(byTestId(page, 'group-pickup-code').textContent()).resolves.toMatch(/^\d{8}$/);
+    await byTestId(page, 'group-my-order').click({ force: true });
+    await expect(byTestId(page, 'order-payable').textContent()).resolves.toBe('¥4938');
+
+    await switchUser('demo_villager');
+    await page.goto(link);
+    await page.reload();
+    await byTestId(page, 'group-pickup-code').waitFor();
+    await expect(byTestId(page, 'group-price').textContent()).resolves.toBe('¥2469');
+  });
+});
