@@ -5,8 +5,27 @@ import { newId } from '../../server/src/lib/ids';
 type Handler = (body: Record<string, unknown>, url: URL) => Promise<{ status: number; body: unknown }>;
 
 /** Baseline modes of the capability benchmarks (stores, coupons, group-buy): one entry each. */
-export function modes(db: Db, _prisma: PrismaClient): Record<string, Handler> {
+export function modes(db: Db, prisma: PrismaClient): Record<string, Handler> {
   return {
+    /** The naive join: a Prisma interactive transaction that re-reads the group and the member, checks, writes. */
+    'naive-join': async (body) => {
+      const { userId, groupBuyId, units } = body as { userId: string; groupBuyId: string; units: number };
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const g = await tx.groupBuy.findUnique({ where: { id: groupBuyId } });
+          if (!g || g.status !== 'open' || g.deadline.getTime() <= Date.now()) return { status: 409, body: { error: { code: 'GROUP_BUY_CLOSED' } } };
+          const m = await tx.groupBuyMember.findFirst({ where: { groupBuyId, userId } });
+          const delta = units - (m?.units ?? 0);
+          if (g.unitsJoined + delta > g.maxUnits) return { status: 409, body: { error: { code: 'GROUP_BUY_FULL' } } };
+          await tx.groupBuy.update({ where: { id: groupBuyId }, data: { unitsJoined: g.unitsJoined + delta, membersCount: g.membersCount + (m ? 0 : 1) } });
+          if (m) await tx.groupBuyMember.update({ where: { id: m.id }, data: { units } });
+          else await tx.groupBuyMember.create({ data: { id: newId(), groupBuyId, userId, units } });
+          return { status: 200, body: { ok: true } };
+        }, { timeout: 20000, maxWait: 20000 });
+      } catch (err) {
+        return { status: 503, body: { error: String((err as Error).message).slice(0, 200) } };
+      }
+    },
     /** The row-lock way: lock the template row, count, check, insert, in one MySQL transaction. */
     'rowlock-claims': async (body) => {
       const { userId, templateId } = body as { userId: string; templateId: string };

@@ -29,6 +29,7 @@ afterEach(async () => {
 describe('finding a store (stores journey)', () => {
   it('when the phone stands at DEMO-001 and 用我的位置 is pressed, then DEMO-001 is listed first within a kilometre and its page has hours, services, call and map', async () => {
     await open(page, stack.baseUrl, 'pages/stores/index');
+    await byTestId(page, 'locate').waitFor({ timeout: 60_000 }); // the first load of the H5 bundle on a busy machine
     await byTestId(page, 'locate').click();
     const first = byTestId(page, 'store-card').first();
     await first.waitFor();

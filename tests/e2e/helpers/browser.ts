@@ -24,7 +24,7 @@ export async function launchBrowser(options: { geolocation?: { latitude: number;
     permissions: options.geolocation ? ['geolocation'] : [],
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
