@@ -72,19 +72,25 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-/** Runs fn in one MySQL transaction on its own connection; rolls back on any error. */
+/**
+ * Runs fn in one MySQL transaction on its own connection; rolls back on any error. A deadlock
+ * (InnoDB chose this transaction as the victim) rolls everything back, so fn is simply run again.
+ */
 export async function withTransaction<T>(db: Db, fn: (conn: mysql.PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await db.getConnection();
-  try {
-    await conn.beginTransaction();
-    const result = await fn(conn);
-    await conn.commit();
-    return result;
-  } catch (err) {
-    await conn.rollback().catch(() => undefined);
-    throw err;
-  } finally {
-    conn.release();
+  for (let attempt = 0; ; attempt++) {
+    const conn = await db.getConnection();
+    try {
+      await conn.beginTransaction();
+      const result = await fn(conn);
+      await conn.commit();
+      return result;
+    } catch (err) {
+      await conn.rollback().catch(() => undefined);
+      if ((err as { code?: string }).code === 'ER_LOCK_DEADLOCK' && attempt < 4) continue;
+      throw err;
+    } finally {
+      conn.release();
+    }
   }
 }
 

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Deps } from '../../lib/deps';
 import { isDependencyDown } from '../../lib/errors';
 import { allStorePositions } from './repository';
@@ -26,14 +29,26 @@ export function haversineM(lat1: number, lng1: number, lat2: number, lng2: numbe
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-/** Nearest first within radiusM, at most `count`: [id, metres] pairs. */
-export async function geoSearch(deps: Deps, type: string | undefined, lat: number, lng: number, radiusM: number, count: number): Promise<[string, number][]> {
-  const raw = (await deps.redis.geosearch(geoKey(type), 'FROMLONLAT', lng, lat, 'BYRADIUS', radiusM, 'm', 'ASC', 'COUNT', count, 'WITHDIST')) as [string, string][];
-  return raw.map(([id, d]) => [id, Number(d)]);
-}
+const NEAREST_LUA = readFileSync(path.join(__dirname, 'nearest.lua'), 'utf8');
+const NEAREST_SHA = createHash('sha1').update(NEAREST_LUA).digest('hex');
 
-export async function geoIndexBuilt(deps: Deps): Promise<boolean> {
-  return (await deps.redis.exists(BUILT_KEY)) === 1;
+/**
+ * Store ids nearest first, at most `count`, searching the rings in turn until one holds `count`
+ * (one round trip: a Lua script). `built` is false when the index is missing.
+ */
+export async function geoSearchRings(
+  deps: Deps, type: string | undefined, lat: number, lng: number, radiiM: number[], count: number,
+): Promise<{ built: boolean; ids: string[] }> {
+  const keys = [geoKey(type), BUILT_KEY];
+  const args = [lng, lat, count, ...radiiM];
+  let out: [number, string[]];
+  try {
+    out = (await deps.redis.evalsha(NEAREST_SHA, keys.length, ...keys, ...args)) as [number, string[]];
+  } catch (err) {
+    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+    out = (await deps.redis.eval(NEAREST_LUA, keys.length, ...keys, ...args)) as [number, string[]];
+  }
+  return { built: out[0] === 1, ids: out[1] };
 }
 
 const running = new WeakMap<Deps, Promise<boolean>>();

@@ -19,6 +19,11 @@ export async function findStoresByIds(db: Db, ids: string[]): Promise<StoreRow[]
   return rows as StoreRow[];
 }
 
+export async function findAllStores(db: Db): Promise<StoreRow[]> {
+  const [rows] = await db.query(`SELECT ${COLUMNS} FROM stores s`);
+  return rows as StoreRow[];
+}
+
 /** Every store's position, for the geo index. */
 export async function allStorePositions(db: Db): Promise<{ id: string; type: string; lat: string; lng: string }[]> {
   const [rows] = await db.query('SELECT id, type, lat, lng FROM stores');

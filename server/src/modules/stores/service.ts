@@ -1,8 +1,8 @@
 import type { Deps } from '../../lib/deps';
 import { isDependencyDown, notFound } from '../../lib/errors';
 import { regionPath } from '../regions/service';
-import { geoIndexBuilt, geoSearch, haversineM, rebuildGeoIndexSoon } from './geo';
-import { findStore, findStoresByIds, findStoresInBox, findStoresInRegion, type StoreRow } from './repository';
+import { geoSearchRings, haversineM, rebuildGeoIndexSoon } from './geo';
+import { findAllStores, findStore, findStoresByIds, findStoresInBox, findStoresInRegion, type StoreRow } from './repository';
 import { SERVICES, STORE_TYPES } from './schemas';
 
 type StoreType = (typeof STORE_TYPES)[number];
@@ -34,15 +34,30 @@ export const DEFAULT_RADIUS_KM = 20;
 export type NearbyQuery = { lat: number; lng: number; radiusKm?: number; limit?: number; type?: StoreType };
 
 /**
- * Store details by id, kept in the process: nearby search is the hot path and stores change
- * rarely. Entries older than a minute are read again.
+ * Every store's details, kept in the process: nearby search is the hot path and stores change
+ * rarely. Read again in the background once a minute old; a store not in it yet is read at once.
  */
-const directories = new WeakMap<Deps, { at: number; byId: Map<string, Store> }>();
+type Directory = { at: number; byId: Map<string, Store>; refreshing?: Promise<void> };
+const directories = new WeakMap<Deps, Directory>();
 const DIRECTORY_TTL_MS = 60_000;
+
+async function readDirectory(deps: Deps): Promise<Directory> {
+  const rows = await findAllStores(deps.db);
+  const dir = { at: Date.now(), byId: new Map(rows.map((r) => [r.id, toStore(r)])) };
+  directories.set(deps, dir);
+  return dir;
+}
 
 async function storesById(deps: Deps, ids: string[]): Promise<Map<string, Store>> {
   let dir = directories.get(deps);
-  if (!dir || Date.now() - dir.at > DIRECTORY_TTL_MS) directories.set(deps, (dir = { at: Date.now(), byId: new Map() }));
+  if (!dir) dir = await readDirectory(deps);
+  else if (Date.now() - dir.at > DIRECTORY_TTL_MS && !dir.refreshing) {
+    const stale = dir;
+    stale.refreshing = readDirectory(deps).then(
+      () => undefined,
+      () => { stale.refreshing = undefined; },
+    );
+  }
   const missing = ids.filter((id) => !dir!.byId.has(id));
   for (const row of await findStoresByIds(deps.db, missing)) dir.byId.set(row.id, toStore(row));
   return dir.byId;
@@ -58,26 +73,24 @@ export async function findNearbyStores(deps: Deps, query: NearbyQuery): Promise<
   const limit = query.limit ?? 10;
   // Redis's geo index covers latitudes up to ±85.05° (Web Mercator); no store stands beyond.
   if (Math.abs(query.lat) > 85) return nearbyFromMysql(deps, query, radiusKm, limit);
-  let hits: [string, number][];
+  const rings = [...RINGS_KM.filter((r) => r < radiusKm), radiusKm].map((r) => r * 1000);
+  let found: { built: boolean; ids: string[] };
   try {
-    hits = await searchRings(deps, query, radiusKm, limit);
+    found = await geoSearchRings(deps, query.type, query.lat, query.lng, rings, limit);
   } catch (err) {
     if (!isDependencyDown(err)) throw err;
     return nearbyFromMysql(deps, query, radiusKm, limit);
   }
-  if (!hits.length) {
-    // Nothing near, or no index: a rebuild may also have swapped the index in since the search.
-    if (!(await geoIndexBuilt(deps).catch(() => false))) {
-      rebuildGeoIndexSoon(deps);
-      return nearbyFromMysql(deps, query, radiusKm, limit);
-    }
-    hits = await searchRings(deps, query, radiusKm, limit);
+  if (!found.built) {
+    rebuildGeoIndexSoon(deps);
+    return nearbyFromMysql(deps, query, radiusKm, limit);
   }
-  const byId = await storesById(deps, hits.map(([id]) => id));
+  const hits = found.ids;
+  const byId = await storesById(deps, hits);
   // Distances from the stored coordinates (Redis's come from 52-bit geohashes, off by up to a
   // metre), so both paths answer the same numbers in the same order.
   return hits
-    .flatMap(([id]) => {
+    .flatMap((id) => {
       const s = byId.get(id);
       return s ? [{ ...s, distanceM: haversineM(query.lat, query.lng, s.lat, s.lng) }] : [];
     })
@@ -86,16 +99,6 @@ export async function findNearbyStores(deps: Deps, query: NearbyQuery): Promise<
 }
 
 const byDistance = (a: NearbyStore, b: NearbyStore) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-async function searchRings(deps: Deps, query: NearbyQuery, radiusKm: number, limit: number): Promise<[string, number][]> {
-  const rings = [...RINGS_KM.filter((r) => r < radiusKm), radiusKm];
-  let hits: [string, number][] = [];
-  for (const r of rings) {
-    hits = await geoSearch(deps, query.type, query.lat, query.lng, r * 1000, limit);
-    if (hits.length >= limit) break;
-  }
-  return hits;
-}
 
 export async function nearbyFromMysql(deps: Deps, query: NearbyQuery, radiusKm: number, limit: number): Promise<NearbyStore[]> {
   const dLat = radiusKm / 111.0;
