@@ -29,3 +29,34 @@ describe('on a Redis Cluster', () => {
     expect(got.filter(Boolean)).toHaveLength(1);
   });
 });
+
+describe('group-buys on a Redis Cluster', () => {
+  it('when 60 neighbours join a nearly full group at once and its settlement job runs under a cluster lease, then units stay within maxUnits and it settles once', async () => {
+    const { startJobs } = await import('../../server/src/jobs');
+    const leader = await t.login('demo_leader');
+    const opened = await t.http.post('/api/v1/group-buys').set('Authorization', `Bearer ${leader}`).send({
+      skuId: 'TV-HISENSE-1-B', storeId: 'DEMO-001', tiers: [{ minUnits: 2, priceFen: 200000 }], deadline: new Date(Date.now() + 4000).toISOString(), maxUnits: 12, maxUnitsPerMember: 2,
+    });
+    expect(opened.status).toBe(201);
+    const tokens = await Promise.all(Array.from({ length: 60 }, (_, i) => t.login(`cluster_nb_${i}`)));
+    const res = await Promise.all(tokens.map((token) => t.http.post(`/api/v1/group-buys/${opened.body.id}/join`).set('Authorization', `Bearer ${token}`).send({ units: 2 })));
+    expect(res.filter((r) => r.status === 200)).toHaveLength(6);
+    expect(res.filter((r) => r.status === 409).every((r) => r.body.error.code === 'GROUP_BUY_FULL')).toBe(true);
+    // Two job runners (as two processes would) share the cluster's lease.
+    const stops = [startJobs(t.deps), startJobs(t.deps)];
+    try {
+      const until = Date.now() + 15_000;
+      let status = 'open';
+      while (Date.now() < until && status !== 'succeeded') {
+        await new Promise((r) => setTimeout(r, 200));
+        const [rows] = await t.deps.db.query('SELECT status FROM group_buys WHERE id = ?', [opened.body.id]);
+        status = (rows as { status: string }[])[0].status;
+      }
+      expect(status).toBe('succeeded');
+      const [orders] = await t.deps.db.query('SELECT COUNT(*) AS n FROM orders WHERE group_buy_id = ?', [opened.body.id]);
+      expect(Number((orders as { n: number }[])[0].n)).toBe(6);
+    } finally {
+      await Promise.all(stops.map((s) => s()));
+    }
+  });
+});
