@@ -1,23 +1,13 @@
-import { startStack } from '../helpers/stack';
-import type { TestContext } from '../helpers/context';
-import { launchBrowser, loginAs, byTestId, open, type Browser } from './helpers/browser';
+import { loginAs, byTestId, open } from './helpers/browser';
+import { journey } from './helpers/journey';
 
-let stack: TestContext;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack({ seed: 'demo' });
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const j = journey();
 
 describe('the Super New Product Season on 首页', () => {
   it('when demo_villager claims at the running campaign, then it shows 已领取, is in 我的优惠券, and lowers the price of an order', async () => {
-    const { page } = browser;
-    await loginAs(page, stack.baseUrl, 'demo_villager');
-    await open(page, stack.baseUrl, 'pages/home/index');
+    const { page } = j.browser;
+    await loginAs(page, j.stack.baseUrl, 'demo_villager');
+    await open(page, j.stack.baseUrl, 'pages/home/index');
     const button = byTestId(page, 'claim-NSNOW-AC100');
     await expect(button.textContent()).resolves.toBe('立即领取');
     const before = Number(await byTestId(page, 'remaining-NSNOW-AC100').textContent());
@@ -25,10 +15,10 @@ describe('the Super New Product Season on 首页', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="claim-NSNOW-AC100"]')?.textContent === '已领取');
     await expect(byTestId(page, 'remaining-NSNOW-AC100').textContent()).resolves.toBe(String(before - 1));
 
-    await open(page, stack.baseUrl, 'pages/coupons/index');
+    await open(page, j.stack.baseUrl, 'pages/coupons/index');
     await byTestId(page, 'my-coupon-NSNOW-AC100').waitFor();
 
-    await open(page, stack.baseUrl, 'pages/product/index?id=AC-GREE-1');
+    await open(page, j.stack.baseUrl, 'pages/product/index?id=AC-GREE-1');
     await byTestId(page, 'sku-AC-GREE-1-A').click();
     await byTestId(page, 'buy').click();
     await byTestId(page, 'checkout-coupon-NSNOW-AC100').waitFor();
@@ -40,14 +30,14 @@ describe('the Super New Product Season on 首页', () => {
   });
 
   it('when a campaign opens within the hour, then 首页 counts down to it with the server clock and its coupons say 未开始', async () => {
-    const admin = await stack.login('demo_admin');
+    const admin = await j.stack.login('demo_admin');
     const startsAt = new Date(Date.now() + 3_600_000 - 5_000).toISOString();
-    const res = await stack.http.post('/api/v1/admin/campaigns').set('Authorization', `Bearer ${admin}`).send({
+    const res = await j.stack.http.post('/api/v1/admin/campaigns').set('Authorization', `Bearer ${admin}`).send({
       name: '超级新品季暨空调厨卫节', startsAt, endsAt: new Date(Date.now() + 7_200_000).toISOString(),
       coupons: [{ title: '厨卫 满2000减200', kind: 'threshold', thresholdFen: 200000, discountFen: 20000, categories: ['range_hood', 'gas_hob'], total: 10, perUserLimit: 1, validDays: 30 }],
     });
-    const { page } = browser;
-    await open(page, stack.baseUrl, 'pages/home/index');
+    const { page } = j.browser;
+    await open(page, j.stack.baseUrl, 'pages/home/index');
     await page.reload();
     const countdown = byTestId(page, `countdown-${res.body.id}`);
     await countdown.waitFor();

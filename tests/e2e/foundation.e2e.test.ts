@@ -1,17 +1,7 @@
-import { startStack } from '../helpers/stack';
-import type { TestContext } from '../helpers/context';
-import { launchBrowser, loginAs, byTestId, type Browser } from './helpers/browser';
+import { loginAs, byTestId } from './helpers/browser';
+import { journey } from './helpers/journey';
 
-let stack: TestContext;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack({ seed: 'demo' });
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const j = journey();
 
 // In rem: Taro's H5 sets the root font size from the viewport, which may settle differently after a reload.
 const fontSize = (el: import('playwright-core').Locator) =>
@@ -19,8 +9,8 @@ const fontSize = (el: import('playwright-core').Locator) =>
 
 describe('signing in and large text (foundation journey)', () => {
   it('when demo_villager signs in, switches large text on and reloads, then 我的 shows the name in larger text, still', async () => {
-    const { page } = browser;
-    await loginAs(page, stack.baseUrl, 'demo_villager');
+    const { page } = j.browser;
+    await loginAs(page, j.stack.baseUrl, 'demo_villager');
     const name = byTestId(page, 'me-nickname');
     await expect(name.textContent()).resolves.toBe('王大妈');
     await expect(byTestId(page, 'me-roles').textContent()).resolves.toContain('村民');
@@ -37,9 +27,9 @@ describe('signing in and large text (foundation journey)', () => {
   });
 
   it('when demo_owner signs in, then 我的 shows the 店主 role and the store DEMO-001', async () => {
-    const { page } = browser;
+    const { page } = j.browser;
     await byTestId(page, 'logout').click();
-    await loginAs(page, stack.baseUrl, 'demo_owner');
+    await loginAs(page, j.stack.baseUrl, 'demo_owner');
     await expect(byTestId(page, 'me-roles').textContent()).resolves.toContain('店主');
     await expect(byTestId(page, 'me-stores').textContent()).resolves.toContain('DEMO-001');
   });

@@ -1,27 +1,10 @@
-import { startStack } from '../helpers/stack';
-import type { TestContext } from '../helpers/context';
-import { launchBrowser, loginAs, byTestId, open, type Browser } from './helpers/browser';
+import { loginAs, byTestId, open, switchUser } from './helpers/browser';
+import { journey } from './helpers/journey';
 
-let stack: TestContext;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack({ seed: 'demo' });
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function switchUser(openid: string) {
-  const { page } = browser;
-  await open(page, stack.baseUrl, 'pages/me/index');
-  await byTestId(page, 'logout').click();
-  await loginAs(page, stack.baseUrl, openid);
-}
+const j = journey();
 
 async function joinFromLink(link: string, units: number) {
-  const { page } = browser;
+  const { page } = j.browser;
   await page.goto(link);
   await page.reload();
   await byTestId(page, 'group-join').waitFor();
@@ -31,7 +14,7 @@ async function joinFromLink(link: string, units: number) {
 }
 
 async function waitForSuccess(link: string) {
-  const { page } = browser;
+  const { page } = j.browser;
   const until = Date.now() + 40_000;
   while (Date.now() < until) {
     await page.goto(link);
@@ -45,9 +28,9 @@ async function waitForSuccess(link: string) {
 
 describe('a group-buy from opening to pickup codes', () => {
   it('when demo_leader opens a short group and two villagers join from the shared link, then it settles and each sees an order with a pickup code at the tier price', async () => {
-    const { page } = browser;
-    await loginAs(page, stack.baseUrl, 'demo_leader');
-    await open(page, stack.baseUrl, 'pages/leader/index');
+    const { page } = j.browser;
+    await loginAs(page, j.stack.baseUrl, 'demo_leader');
+    await open(page, j.stack.baseUrl, 'pages/leader/index');
     await byTestId(page, 'leader-sku-AC-GREE-1-B').click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="leader-tier1-price"] input') as HTMLInputElement | null)?.value === '2469');
     await byTestId(page, 'leader-minutes').locator('input').fill('0.35');
@@ -55,9 +38,9 @@ describe('a group-buy from opening to pickup codes', () => {
     const link = (await byTestId(page, 'share-link').textContent())!;
     expect(link).toMatch(/#\/pages\/group-buy-detail\/index\?code=[A-Z0-9]{8}$/);
 
-    await switchUser('demo_villager');
+    await switchUser(j.browser.page, j.stack.baseUrl, 'demo_villager');
     await joinFromLink(link, 2);
-    await switchUser('e2e_neighbour');
+    await switchUser(j.browser.page, j.stack.baseUrl, 'e2e_neighbour');
     await joinFromLink(link, 2);
     await expect(byTestId(page, 'group-units').textContent()).resolves.toContain('已拼 4 台');
     await expect(byTestId(page, 'group-price').textContent()).resolves.toBe('¥2469');
@@ -67,7 +50,7 @@ describe('a group-buy from opening to pickup codes', () => {
     await byTestId(page, 'group-my-order').click({ force: true });
     await expect(byTestId(page, 'order-payable').textContent()).resolves.toBe('¥4938');
 
-    await switchUser('demo_villager');
+    await switchUser(j.browser.page, j.stack.baseUrl, 'demo_villager');
     await page.goto(link);
     await page.reload();
     await byTestId(page, 'group-pickup-code').waitFor();

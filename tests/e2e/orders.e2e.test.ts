@@ -1,31 +1,14 @@
-import { startStack } from '../helpers/stack';
-import type { TestContext } from '../helpers/context';
-import { launchBrowser, loginAs, byTestId, open, type Browser } from './helpers/browser';
+import { loginAs, byTestId, open, signOut } from './helpers/browser';
+import { journey } from './helpers/journey';
 
-let stack: TestContext;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack({ seed: 'demo' });
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-const logout = async () => {
-  const { page } = browser;
-  await open(page, stack.baseUrl, 'pages/me/index');
-  await byTestId(page, 'logout').click();
-  await byTestId(page, 'login-page').waitFor();
-};
+const j = journey();
 
 describe('ordering and picking up at the store', () => {
   it('when demo_villager orders at DEMO-001, demo_owner confirms with the code, then the order shows 已提货; demo_owner2 cannot find the code', async () => {
-    const { page } = browser;
-    await loginAs(page, stack.baseUrl, 'demo_villager');
+    const { page } = j.browser;
+    await loginAs(page, j.stack.baseUrl, 'demo_villager');
 
-    await open(page, stack.baseUrl, 'pages/products/index?category=air_conditioner');
+    await open(page, j.stack.baseUrl, 'pages/products/index?category=air_conditioner');
     await byTestId(page, 'product-AC-GREE-1').click();
     await byTestId(page, 'sku-AC-GREE-1-A').click();
     await byTestId(page, 'buy').click();
@@ -42,24 +25,24 @@ describe('ordering and picking up at the store', () => {
     const orderUrl = page.url();
 
     // Weak signal: opened again without a network, the order still shows its code from what the phone kept.
-    await browser.context.setOffline(true);
-    await page.goto(`${stack.baseUrl}/#/pages/home/index`);
+    await j.browser.context.setOffline(true);
+    await page.goto(`${j.stack.baseUrl}/#/pages/home/index`);
     await page.goto(orderUrl);
     await byTestId(page, 'order-offline').waitFor();
     await expect(byTestId(page, 'pickup-code').getAttribute('data-code')).resolves.toBe(code);
-    await browser.context.setOffline(false);
+    await j.browser.context.setOffline(false);
 
-    await logout();
-    await loginAs(page, stack.baseUrl, 'demo_owner2');
-    await open(page, stack.baseUrl, 'pages/store-console/index');
+    await signOut(page, j.stack.baseUrl);
+    await loginAs(page, j.stack.baseUrl, 'demo_owner2');
+    await open(page, j.stack.baseUrl, 'pages/store-console/index');
     await byTestId(page, 'console-code').locator('input').fill(code);
     await byTestId(page, 'console-verify').click();
     await page.waitForTimeout(800);
     expect(await byTestId(page, 'console-order').count()).toBe(0);
 
-    await logout();
-    await loginAs(page, stack.baseUrl, 'demo_owner');
-    await open(page, stack.baseUrl, 'pages/store-console/index');
+    await signOut(page, j.stack.baseUrl);
+    await loginAs(page, j.stack.baseUrl, 'demo_owner');
+    await open(page, j.stack.baseUrl, 'pages/store-console/index');
     await byTestId(page, 'console-code').locator('input').fill(code);
     await byTestId(page, 'console-verify').click();
     await byTestId(page, 'console-order').waitFor();
@@ -68,8 +51,8 @@ describe('ordering and picking up at the store', () => {
     await byTestId(page, 'console-confirm').click();
     await expect(byTestId(page, 'console-done').textContent()).resolves.toContain('已提货');
 
-    await logout();
-    await loginAs(page, stack.baseUrl, 'demo_villager');
+    await signOut(page, j.stack.baseUrl);
+    await loginAs(page, j.stack.baseUrl, 'demo_villager');
     await page.goto(orderUrl);
     await expect(byTestId(page, 'order-status').textContent()).resolves.toBe('已提货');
     expect(await byTestId(page, 'pickup-code').count()).toBe(0);

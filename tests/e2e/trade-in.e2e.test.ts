@@ -1,38 +1,21 @@
-import { startStack } from '../helpers/stack';
-import type { TestContext } from '../helpers/context';
-import { launchBrowser, loginAs, byTestId, open, type Browser } from './helpers/browser';
+import { loginAs, byTestId, open, signOut } from './helpers/browser';
+import { journey } from './helpers/journey';
 
-let stack: TestContext;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack({ seed: 'demo' });
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const j = journey();
 
 const SHOTS = process.env.E2E_SCREENSHOTS;
 const shot = async (name: string) => {
   if (!SHOTS) return;
-  await browser.page.waitForTimeout(700); // let the page's slide-in finish
-  await browser.page.screenshot({ path: `${SHOTS}/trade-in-${name}.png`, fullPage: true });
-};
-
-const logout = async () => {
-  const { page } = browser;
-  await open(page, stack.baseUrl, 'pages/me/index');
-  await byTestId(page, 'logout').click();
-  await byTestId(page, 'login-page').waitFor();
+  await j.browser.page.waitForTimeout(700); // let the page's slide-in finish
+  await j.browser.page.screenshot({ path: `${SHOTS}/trade-in-${name}.png`, fullPage: true });
 };
 
 describe('trade-in, from the quote to the store', () => {
   it('when demo_villager quotes an 8-year-old working 1.5匹 Gree AC in good condition and orders a new AC with it, then the credit is on the order; demo_owner records fair at pickup and the villager sees the adjusted amount', async () => {
-    const { page } = browser;
-    await loginAs(page, stack.baseUrl, 'demo_villager');
+    const { page } = j.browser;
+    await loginAs(page, j.stack.baseUrl, 'demo_villager');
 
-    await open(page, stack.baseUrl, 'pages/me/index');
+    await open(page, j.stack.baseUrl, 'pages/me/index');
     await byTestId(page, 'entry-trade-in').click();
     await byTestId(page, 'trade-in-category-air_conditioner').click();
     await shot('1-brand');
@@ -66,9 +49,9 @@ describe('trade-in, from the quote to the store', () => {
     const orderUrl = page.url();
     await shot('4-order');
 
-    await logout();
-    await loginAs(page, stack.baseUrl, 'demo_owner');
-    await open(page, stack.baseUrl, 'pages/store-console/index');
+    await signOut(j.browser.page, j.stack.baseUrl);
+    await loginAs(page, j.stack.baseUrl, 'demo_owner');
+    await open(page, j.stack.baseUrl, 'pages/store-console/index');
     await byTestId(page, 'console-code').locator('input').fill(code);
     await byTestId(page, 'console-verify').click();
     await byTestId(page, 'console-trade-in').waitFor();
@@ -77,8 +60,8 @@ describe('trade-in, from the quote to the store', () => {
     await byTestId(page, 'console-confirm').click();
     await expect(byTestId(page, 'console-done').textContent()).resolves.toContain('已提货');
 
-    await logout();
-    await loginAs(page, stack.baseUrl, 'demo_villager');
+    await signOut(j.browser.page, j.stack.baseUrl);
+    await loginAs(page, j.stack.baseUrl, 'demo_villager');
     await page.goto(orderUrl);
     await expect(byTestId(page, 'order-trade-in-fen').textContent()).resolves.toBe('-¥424.64');
     await expect(byTestId(page, 'order-payable').textContent()).resolves.toBe('¥2574.36');

@@ -56,3 +56,15 @@ export async function loginAs(page: Page, baseUrl: string, openid: string): Prom
 export async function open(page: Page, baseUrl: string, pagePath: string): Promise<void> {
   await page.goto(`${baseUrl}/#/${pagePath.replace(/^\//, '')}`);
 }
+
+/** Signs out from 我的, as a person would, and waits for the sign-in page. */
+export async function signOut(page: Page, baseUrl: string): Promise<void> {
+  await open(page, baseUrl, 'pages/me/index');
+  await byTestId(page, 'logout').click();
+  await byTestId(page, 'login-page').waitFor();
+}
+
+export async function switchUser(page: Page, baseUrl: string, openid: string): Promise<void> {
+  await signOut(page, baseUrl);
+  await loginAs(page, baseUrl, openid);
+}

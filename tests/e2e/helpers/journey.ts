@@ -1,0 +1,20 @@
+import { startStack } from '../../helpers/stack';
+import type { TestContext } from '../../helpers/context';
+import { launchBrowser, type Browser } from './browser';
+
+/**
+ * A journey's world: the running product with demo data and a Chromium, made before the file's
+ * tests and taken down after them. Read `j.stack` and `j.browser` inside tests.
+ */
+export function journey(options: Parameters<typeof launchBrowser>[0] = {}): { stack: TestContext; browser: Browser } {
+  const j = {} as { stack: TestContext; browser: Browser };
+  beforeAll(async () => {
+    j.stack = await startStack({ seed: 'demo' });
+    j.browser = await launchBrowser(options);
+  }, 180_000);
+  afterAll(async () => {
+    await j.browser?.close();
+    await j.stack?.stop();
+  });
+  return j;
+}
