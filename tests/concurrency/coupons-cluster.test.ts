@@ -11,7 +11,7 @@ let t: TestContext;
 beforeAll(async () => {
   cluster = await startPrivateRedisCluster(3);
   t = await createTestContext({ seed: true, jobs: true, overrides: { redisCluster: true, redisClusterNodes: cluster.nodes } });
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await t?.stop();
   await cluster?.stop();

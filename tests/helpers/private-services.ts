@@ -1,6 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import Redis from 'ioredis';
@@ -64,13 +65,21 @@ export async function startPrivateRedis(extraArgs: string[] = [], fixedPort?: nu
   };
 }
 
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
 /** A real 3-master Redis Cluster on loopback (no replicas). */
 export async function startPrivateRedisCluster(masters = 3): Promise<{ nodes: string[]; stop: () => Promise<void> }> {
   const nodes: PrivateRedis[] = [];
   for (let i = 0; i < masters; i++) {
-    // Cluster bus ports are port + 10000: pick ports that leave room for them.
+    // Cluster bus ports are port + 10000: both must be free.
     let port = await freePort();
-    while (port > 55000) port = await freePort();
+    while (port > 55000 || !(await portIsFree(port + 10000))) port = await freePort();
     nodes.push(await startPrivateRedis(['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000'], port));
   }
   const addrs = nodes.map((n) => `127.0.0.1:${n.port}`);
