@@ -32,6 +32,8 @@ const MESSAGES: Record<string, string> = {
   ALREADY_PICKED_UP: '该订单已提货',
   ORDER_NOT_CANCELLABLE: '订单不能取消',
   QUOTE_EXPIRED: '估价已过期，请重新估价',
+  QUOTE_ALREADY_USED: '这张估价单已经用过了',
+  TRADE_IN_NOT_APPLICABLE: '估价单只能抵扣同类新家电',
   COUPON_NOT_APPLICABLE: '该券不适用于本单',
   INSUFFICIENT_STOCK: '库存不足',
   IDEMPOTENCY_KEY_REUSED: '请求重复，请刷新后再试',
