@@ -84,15 +84,17 @@ export async function startPrivateRedisCluster(masters = 3): Promise<{ nodes: st
   }
   const addrs = nodes.map((n) => `127.0.0.1:${n.port}`);
   execFileSync('redis-cli', ['--cluster', 'create', ...addrs, '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
-  await until(async () => {
-    const r = new Redis({ port: nodes[0].port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // Every node must see the whole cluster: a client's ready check may ask any of them.
+  const clusterOk = async (port: number) => {
+    const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
     try {
       await r.connect();
       return /cluster_state:ok/.test(await r.cluster('INFO'));
     } finally {
       r.disconnect();
     }
-  }, 30, 'redis cluster');
+  };
+  await until(async () => (await Promise.all(nodes.map((n) => clusterOk(n.port)))).every(Boolean), 30, 'redis cluster');
   return { nodes: addrs, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
 }
 

@@ -1,6 +1,8 @@
 import { createTestContext, type TestContext } from '../helpers/context';
-import { startPrivateRedisCluster } from '../helpers/private-services';
+import Redis from 'ioredis';
+import { startPrivateRedis, startPrivateRedisCluster } from '../helpers/private-services';
 import { Lease } from '../../server/src/lib/lease';
+import { connectRedis, createRedis } from '../../server/src/lib/redis';
 
 /** With REDIS_CLUSTER the BFF uses ioredis's cluster client; a real 3-master cluster on loopback. */
 let cluster: Awaited<ReturnType<typeof startPrivateRedisCluster>>;
@@ -59,4 +61,29 @@ describe('group-buys on a Redis Cluster', () => {
       await Promise.all(stops.map((s) => s()));
     }
   });
+});
+
+describe('connecting to a Redis Cluster that is still forming', () => {
+  it('when the first ready check finds cluster_state:fail, then connecting waits and resolves once the slots are covered', async () => {
+    const node = await startPrivateRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes-forming.conf', '--cluster-announce-ip', '127.0.0.1']);
+    const admin = new Redis({ port: node.port, host: '127.0.0.1' });
+    const client = createRedis({ url: node.url, keyPrefix: 'forming:', cluster: true, clusterNodes: [`127.0.0.1:${node.port}`] });
+    try {
+      // Only part of the slots: the node answers CLUSTER SLOTS but reports cluster_state:fail.
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '99');
+      let settled = false;
+      const connecting = connectRedis(client, 15_000).then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(settled).toBe(false);
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '100', '16383');
+      await connecting;
+      expect(client.status).toBe('ready');
+      await client.set('{k}x', '1');
+      expect(await client.get('{k}x')).toBe('1');
+    } finally {
+      client.disconnect();
+      admin.disconnect();
+      await node.stop();
+    }
+  }, 30_000);
 });

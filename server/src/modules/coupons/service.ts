@@ -3,7 +3,7 @@ import path from 'node:path';
 import { hostname } from 'node:os';
 import type { PoolConnection } from 'mysql2/promise';
 import type { Deps } from '../../lib/deps';
-import type { RedisClient } from '../../lib/redis';
+import { luaCommand } from '../../lib/redis';
 import type { AuthUser } from '../../lib/auth';
 import { newId } from '../../lib/ids';
 import { conflict, dependencyUnavailable, notFound } from '../../lib/errors';
@@ -25,16 +25,7 @@ import { couponKeys, CONSUMER_GROUP } from './keys';
 const CLAIM_LUA = readFileSync(path.join(__dirname, 'claim.lua'), 'utf8');
 
 type ClaimResult = [string, string?, string?, string?];
-type WithClaim = RedisClient & { claimCoupon: (...args: string[]) => Promise<ClaimResult> };
-
-const scripted = new WeakSet<RedisClient>();
-function withScript(redis: RedisClient): WithClaim {
-  if (!scripted.has(redis)) {
-    redis.defineCommand('claimCoupon', { numberOfKeys: 4, lua: CLAIM_LUA });
-    scripted.add(redis);
-  }
-  return redis as WithClaim;
-}
+const claimScript = luaCommand<ClaimResult>('claimCoupon', 4, CLAIM_LUA);
 
 // Templates change rarely and are read on every claim: a few seconds of cache per process.
 const templateCache = new WeakMap<Deps, Map<string, { at: number; row: repo.TemplateRow | null }>>();
@@ -179,11 +170,10 @@ export async function claimCoupon(deps: Deps, user: AuthUser, templateId: string
   const tpl = await templateOf(deps, templateId);
   if (!tpl) throw notFound('优惠券不存在');
   const k = couponKeys(tpl.id);
-  const redis = withScript(deps.redis);
   const claimId = newId();
   for (let attempt = 0; attempt < 2; attempt++) {
     const now = Date.now();
-    const [outcome, seq, slot, entryId] = await redis.claimCoupon(k.meta, k.stock, k.users, k.stream, user.id, String(now), claimId);
+    const [outcome, seq, slot, entryId] = await claimScript(deps.redis, k.meta, k.stock, k.users, k.stream, user.id, String(now), claimId);
     if (outcome === 'NOT_READY') {
       await rebuildCounters(deps, tpl);
       continue;

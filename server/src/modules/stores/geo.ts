@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Deps } from '../../lib/deps';
 import { isDependencyDown } from '../../lib/errors';
+import { luaCommand } from '../../lib/redis';
 import { allStorePositions } from './repository';
 import { STORE_TYPES } from './schemas';
 
@@ -29,8 +29,7 @@ export function haversineM(lat1: number, lng1: number, lat2: number, lng2: numbe
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-const NEAREST_LUA = readFileSync(path.join(__dirname, 'nearest.lua'), 'utf8');
-const NEAREST_SHA = createHash('sha1').update(NEAREST_LUA).digest('hex');
+const nearestScript = luaCommand<[number, string[]]>('nearestStores', 2, readFileSync(path.join(__dirname, 'nearest.lua'), 'utf8'));
 
 /**
  * Store ids nearest first, at most `count`, searching the rings in turn until one holds `count`
@@ -39,15 +38,7 @@ const NEAREST_SHA = createHash('sha1').update(NEAREST_LUA).digest('hex');
 export async function geoSearchRings(
   deps: Deps, type: string | undefined, lat: number, lng: number, radiiM: number[], count: number,
 ): Promise<{ built: boolean; ids: string[] }> {
-  const keys = [geoKey(type), BUILT_KEY];
-  const args = [lng, lat, count, ...radiiM];
-  let out: [number, string[]];
-  try {
-    out = (await deps.redis.evalsha(NEAREST_SHA, keys.length, ...keys, ...args)) as [number, string[]];
-  } catch (err) {
-    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-    out = (await deps.redis.eval(NEAREST_LUA, keys.length, ...keys, ...args)) as [number, string[]];
-  }
+  const out = await nearestScript(deps.redis, geoKey(type), BUILT_KEY, lng, lat, count, ...radiiM);
   return { built: out[0] === 1, ids: out[1] };
 }
 
