@@ -142,3 +142,26 @@ describe('deleting an account (PIPL)', () => {
     expect(again.body.user.id).not.toBe(me.body.id);
   });
 });
+
+describe('sessions and the cached user', () => {
+  it("when a token's user id is swapped for another user's, then it is 401", async () => {
+    const a = await t.login('swap_a');
+    const b = await t.login('swap_b');
+    expect((await t.http.get('/api/v1/me').set('Authorization', `Bearer ${a}`)).status).toBe(200);
+    const forged = `${b.slice(0, 26)}${a.slice(26)}`;
+    expectError(await t.http.get('/api/v1/me').set('Authorization', `Bearer ${forged}`), 401, 'UNAUTHENTICATED');
+  });
+
+  it('when a user was loaded before a change and is cached after it, then the stale copy is refused', async () => {
+    const { cacheUser, forgetUser, loadUser } = await import('../../server/src/lib/auth');
+    const token = await t.login('cache_race');
+    const id = (await t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`)).body.id as string;
+    const stale = (await loadUser(t.deps.db, id))!;
+    const generationBefore = await t.deps.redis.get(`user:{${id}}:gen`);
+    // The change commits and forgets the user while the stale load is still in flight...
+    await forgetUser(t.deps.redis, id);
+    // ...so the stale load cannot put itself back; a load after the change can.
+    expect(await cacheUser(t.deps.redis, stale, generationBefore)).toBe(false);
+    expect(await cacheUser(t.deps.redis, stale, await t.deps.redis.get(`user:{${id}}:gen`))).toBe(true);
+  });
+});

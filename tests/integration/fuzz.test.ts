@@ -19,6 +19,8 @@ beforeAll(async () => {
   t = await createTestContext({ seed: true });
   tokens = [null, 'not-a-token', 'A'.repeat(43)];
   for (const openid of ['demo_villager', 'demo_leader', 'demo_owner', 'demo_admin']) tokens.push(await t.login(openid));
+  // Shaped like a token (a user id and 43 characters) but with no session behind it.
+  tokens.push(`${'0'.repeat(26)}${'A'.repeat(43)}`);
 }, 180_000);
 afterAll(async () => t?.stop());
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../../lib/deps';
-import { createSession, endSession, loadUser, publicUser } from '../../lib/auth';
+import { createSession, endSession, forgetUser, loadUser, publicUser } from '../../lib/auth';
 import { unauthenticated } from '../../lib/errors';
 import { anonymiseUser, findOrCreateUserByOpenid } from './repository';
 
@@ -20,5 +20,7 @@ export async function logout(deps: Deps, token: string): Promise<void> {
 /** Deletes the caller's account: personal data goes, orders stay (anonymised); every session ends. */
 export async function deleteAccount(deps: Deps, userId: string, token: string): Promise<void> {
   await anonymiseUser(deps.prisma, userId);
+  // Every other session of the user finds no user from now on: the cached one goes too.
+  await forgetUser(deps.redis, userId);
   await endSession(deps.redis, token);
 }

@@ -1,5 +1,5 @@
 import type { Deps } from '../../lib/deps';
-import type { AuthUser } from '../../lib/auth';
+import { forgetUser, type AuthUser } from '../../lib/auth';
 import { withTransaction } from '../../lib/db';
 import { conflict, notFound, validationFailed } from '../../lib/errors';
 import { decryptPhone, encryptPhone, hashPhone, maskPhone } from '../../lib/phone';
@@ -40,7 +40,7 @@ export async function listStoreLeaders(deps: Deps, owner: AuthUser, status?: str
 }
 
 export async function approveLeader(deps: Deps, owner: AuthUser, userId: string) {
-  return withTransaction(deps.db, async (conn) => {
+  const approved = await withTransaction(deps.db, async (conn) => {
     const [r] = await conn.query(
       `UPDATE leaders SET status = 'approved', approved_by = ?, approved_at = NOW(3)
        WHERE user_id = ? AND status = 'pending' AND store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
@@ -54,6 +54,9 @@ export async function approveLeader(deps: Deps, owner: AuthUser, userId: string)
     await conn.query("INSERT IGNORE INTO user_roles (user_id, role) VALUES (?, 'leader')", [userId]);
     return { userId, status: 'approved' };
   });
+  // The new role counts from the leader's next request.
+  await forgetUser(deps.redis, userId);
+  return approved;
 }
 
 /** The stores a leader may open groups at. */
