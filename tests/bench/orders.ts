@@ -23,19 +23,15 @@ export default async function run(args: string[]): Promise<void> {
     const userIds = (users as { id: string }[]).map((u) => u.id);
 
     const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
-    const ours = await runLoad({
-      name: 'BFF POST /orders',
-      url: p.bff.baseUrl,
-      connections,
-      durationSeconds: seconds,
+    const order = () => ({
+      path: '/api/v1/orders',
       method: 'POST',
-      request: () => ({
-        path: '/api/v1/orders',
-        method: 'POST',
-        headers: { authorization: `Bearer ${pick(tokens)}`, 'idempotency-key': `b-${randomBytes(8).toString('hex')}` },
-        body: JSON.stringify({ storeId: 'DEMO-001', items: [{ skuId: `BENCH-${Math.floor(Math.random() * SKUS)}`, units: 1 }] }),
-      }),
+      headers: { authorization: `Bearer ${pick(tokens)}`, 'idempotency-key': `b-${randomBytes(8).toString('hex')}` },
+      body: JSON.stringify({ storeId: 'DEMO-001', items: [{ skuId: `BENCH-${Math.floor(Math.random() * SKUS)}`, units: 1 }] }),
     });
+    const ours = await runLoad({ name: 'BFF POST /orders', url: p.bff.baseUrl, connections, durationSeconds: seconds, method: 'POST', request: order });
+    // The target's own terms: 500 orders a second offered, and the p99 while holding them.
+    const steady = await runLoad({ name: 'BFF at 500 orders/s', url: p.bff.baseUrl, connections, durationSeconds: seconds, method: 'POST', overallRate: 500, request: order });
     const naive = await startBaseline('naive-orders', { DATABASE_URL: t.config.databaseUrl });
     const theirs = await runLoad({
       name: 'naive Prisma FOR UPDATE transaction',
@@ -47,9 +43,11 @@ export default async function run(args: string[]): Promise<void> {
     });
     await naive.close();
 
-    printResults(`orders: ${connections} connections, ${seconds} s each`, [ours, theirs]);
+    printResults(`orders: ${connections} connections, ${seconds} s each`, [ours, theirs, steady]);
     printRatio('orders/s, BFF vs naive', ours.rps, theirs.rps);
-    console.log(`BFF: ${Math.round(ours.rps)} orders/s (target ≥ 500), p99 ${ours.p99} ms (target < 100 ms)`);
+    const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    console.log(`BFF: ${Math.round(ours.rps)} orders/s at saturation (target ≥ 500: ${met(ours.rps >= 500)}), p99 there ${ours.p99} ms`);
+    console.log(`BFF holding 500 orders/s: ${Math.round(steady.rps)} orders/s, p99 ${steady.p99} ms (target < 100 ms: ${met(steady.rps >= 490 && steady.p99 < 100)})`);
 
     const [rows] = await t.deps.db.query(
       `SELECT s.id, s.available, COALESCE(SUM(i.units), 0) AS sold FROM skus s LEFT JOIN order_items i ON i.sku_id = s.id WHERE s.product_id = 'BENCH' GROUP BY s.id, s.available`,

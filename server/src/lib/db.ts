@@ -34,6 +34,8 @@ export function createPool(url: string, connectionLimit: number): Db {
     queueLimit: 5000,
     // Hot paths send several statements in one round trip (always with placeholders).
     multipleStatements: true,
+    // No stack captured on every query (mysql2's default): it cost ~5% of the order path's CPU.
+    trace: false,
   });
 }
 

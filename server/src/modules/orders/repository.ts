@@ -147,15 +147,14 @@ export async function openidOf(db: Db, userId: string): Promise<string | null> {
 // Idempotency keys of POST /orders.
 export type IdempotencyRecord = { requestHash: string; statusCode: number | null; response: string | null };
 
-/** Inserts the key inside the order's transaction; null when it is new, else what the first request stored. */
-export async function claimIdempotencyKeyInTx(conn: PoolConnection, userId: string, key: string, requestHash: string): Promise<IdempotencyRecord | null> {
-  try {
-    await conn.query('INSERT INTO idempotency_keys (user_id, idem_key, request_hash) VALUES (?, ?, ?)', [userId, key, requestHash]);
-    return null;
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ER_DUP_ENTRY') throw err;
-    const [rows] = await conn.query('SELECT request_hash AS requestHash, status_code AS statusCode, response FROM idempotency_keys WHERE user_id = ? AND idem_key = ?', [userId, key]);
-    return (rows as IdempotencyRecord[])[0] ?? { requestHash, statusCode: null, response: null };
-  }
+/** The key's row, inserted in the order's own transaction: a concurrent retry's INSERT waits on its row lock. */
+export function claimIdempotencyKeyStatement(userId: string, key: string, requestHash: string): { sql: string; values: unknown[] } {
+  return { sql: 'INSERT INTO idempotency_keys (user_id, idem_key, request_hash) VALUES (?, ?, ?)', values: [userId, key, requestHash] };
+}
+
+/** The earlier request's record, once the key's INSERT found it there. */
+export async function findIdempotencyKeyInTx(conn: PoolConnection, userId: string, key: string, requestHash: string): Promise<IdempotencyRecord> {
+  const [rows] = await conn.query('SELECT request_hash AS requestHash, status_code AS statusCode, response FROM idempotency_keys WHERE user_id = ? AND idem_key = ?', [userId, key]);
+  return (rows as IdempotencyRecord[])[0] ?? { requestHash, statusCode: null, response: null };
 }
 

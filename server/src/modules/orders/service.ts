@@ -50,28 +50,39 @@ async function batch(conn: PoolConnection, statements: Statement[]): Promise<unk
   return statements.length === 1 ? [results] : (results as unknown[]);
 }
 
+/** A leading statement of `placeOrderInTx` hit a unique key (an Idempotency-Key already used). */
+export class LeadingDuplicate extends Error {}
+
 /**
- * Inside the caller's transaction, in few round trips: the store and the SKUs are read together;
- * every SKU is reserved in one batch (the CHECK constraint on skus.available refuses to go below
- * zero, so no read-then-write); adjustments run; the order, its items, its audit line and the
- * caller's trailing statements are written in one batch, with a new code if one collides.
+ * Inside the caller's transaction, in few round trips: the caller's leading statements, the store
+ * and SKU reads and every SKU's reservation go in one batch (the CHECK constraint on skus.available
+ * refuses to go below zero, so no read-then-write; a missing store or SKU throws and the caller's
+ * transaction rolls the reservation back); adjustments run; the order, its items, its audit line
+ * and the caller's trailing statements are written in one batch, with a new code if one collides.
  */
-export async function placeOrderInTx(conn: PoolConnection, deps: Deps, input: PlaceOrderInput, trailing: (order: PlacedOrder) => Statement[] = () => []): Promise<PlacedOrder> {
+export async function placeOrderInTx(
+  conn: PoolConnection, deps: Deps, input: PlaceOrderInput, trailing: (order: PlacedOrder) => Statement[] = () => [], leading: Statement[] = [],
+): Promise<PlacedOrder> {
   const skuIds = input.items.map((i) => i.skuId);
-  const [storeRows, skuRows] = (await batch(conn, [
-    { sql: 'SELECT id FROM stores WHERE id = ?', values: [input.storeId] },
-    { sql: 'SELECT s.id, s.product_id AS productId, p.category, s.price_fen AS priceFen, s.spec, p.name AS productName FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (?)', values: [skuIds] },
-  ])) as [unknown[], { id: string; productId: string; category: string; priceFen: number; spec: string; productName: string }[]];
+  let results: unknown[];
+  try {
+    results = await batch(conn, [
+      ...leading,
+      { sql: 'SELECT id FROM stores WHERE id = ?', values: [input.storeId] },
+      { sql: 'SELECT s.id, s.product_id AS productId, p.category, s.price_fen AS priceFen, s.spec, p.name AS productName FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (?)', values: [skuIds] },
+      // SKU rows are locked in id order, so concurrent multi-item orders cannot deadlock.
+      ...[...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId)).map((i) => ({ sql: 'UPDATE skus SET available = available - ? WHERE id = ?', values: [i.units, i.skuId] })),
+    ]);
+  } catch (err) {
+    if (isCheckViolation(err)) throw conflict('INSUFFICIENT_STOCK', '库存不足');
+    // Reads and UPDATEs of `available` cannot hit a unique key: only a leading statement can.
+    if (leading.length && isDuplicateKey(err)) throw new LeadingDuplicate();
+    throw err;
+  }
+  const [storeRows, skuRows] = results.slice(leading.length, leading.length + 2) as [unknown[], { id: string; productId: string; category: string; priceFen: number; spec: string; productName: string }[]];
   if (!storeRows.length) throw notFound('门店不存在');
   const skus = new Map(skuRows.map((r) => [r.id, r]));
   if (input.items.some((i) => !skus.has(i.skuId))) throw notFound('商品不存在');
-  try {
-    // SKU rows are locked in id order, so concurrent multi-item orders cannot deadlock.
-    await batch(conn, [...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId)).map((i) => ({ sql: 'UPDATE skus SET available = available - ? WHERE id = ?', values: [i.units, i.skuId] })));
-  } catch (err) {
-    if (isCheckViolation(err)) throw conflict('INSUFFICIENT_STOCK', '库存不足');
-    throw err;
-  }
   const lines: OrderLine[] = input.items.map((i) => {
     const s = skus.get(i.skuId)!;
     return { skuId: s.id, productId: s.productId, category: s.category, units: i.units, unitPriceFen: input.unitPriceFenOverride ?? s.priceFen };
@@ -191,14 +202,18 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
   // first one's row lock, then finds the stored response (or, if the first rolled back, goes ahead).
   for (let attempt = 0; ; attempt++) {
     const outcome = await withTransaction(deps.db, async (conn) => {
-      const prior = await repo.claimIdempotencyKeyInTx(conn, user.id, key, hash);
-      if (prior) return { prior };
-      const order = await placeOrderInTx(
-        conn, deps,
-        { userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct' },
-        (placed) => [repo.completeIdempotencyKeyStatement(user.id, key, 201, placed)],
-      );
-      return { order };
+      try {
+        const order = await placeOrderInTx(
+          conn, deps,
+          { userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct' },
+          (placed) => [repo.completeIdempotencyKeyStatement(user.id, key, 201, placed)],
+          [repo.claimIdempotencyKeyStatement(user.id, key, hash)],
+        );
+        return { order };
+      } catch (err) {
+        if (!(err instanceof LeadingDuplicate)) throw err;
+        return { prior: await repo.findIdempotencyKeyInTx(conn, user.id, key, hash) };
+      }
     });
     if (outcome.order) {
       const placed = outcome.order;
