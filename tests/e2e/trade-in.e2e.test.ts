@@ -15,8 +15,11 @@ describe('trade-in, from the quote to the store', () => {
     const { page } = j.browser;
     await loginAs(page, j.stack.baseUrl, 'demo_villager');
 
+    // Both 我的 and 首页 lead to the wizard; the journey starts from 首页.
     await open(page, j.stack.baseUrl, 'pages/me/index');
-    await byTestId(page, 'entry-trade-in').click();
+    await byTestId(page, 'entry-trade-in').waitFor();
+    await open(page, j.stack.baseUrl, 'pages/home/index');
+    await byTestId(page, 'home-trade-in').click();
     await byTestId(page, 'trade-in-category-air_conditioner').click();
     await shot('1-brand');
     await byTestId(page, 'trade-in-option-brand-格力').click();

@@ -100,6 +100,10 @@ export default function Home() {
         <View className='subtitle'>新品季好物</View>
         <View className='muted'>空调、厨卫新品，门店自提，到店付款</View>
       </View>
+      <View className='card' data-testid='home-trade-in' onClick={() => go('/pages/trade-in/index')}>
+        <View className='subtitle'>以旧换新</View>
+        <View className='muted'>旧家电估个价，补贴当场抵扣</View>
+      </View>
       <View className='card'>
         <View className='subtitle'>逛商品</View>
         {Object.entries(CATEGORY_NAMES).map(([id, name]) => (
