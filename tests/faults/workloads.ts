@@ -164,5 +164,103 @@ const ordersAndPickups: WorkloadFactory = {
   },
 };
 
+/**
+ * Group-buy joins: the demo leader keeps opening short groups (a few seconds to their deadline) and
+ * neighbours join them, so settlement runs while the faults happen. Every acknowledged join is a
+ * member row with the units last acknowledged; every group settles exactly once: it ends
+ * `succeeded` with one order per member for the member's units at one price and one commission,
+ * or `failed` with none.
+ */
+const groupBuyJoins: WorkloadFactory = {
+  name: 'group-buy join',
+  async setup({ db, bffs }) {
+    const base = () => bffs()[0].baseUrl;
+    const skuId = 'SK-JOYOUNG-1-A';
+    await db.query('UPDATE skus SET available = 100000 WHERE id = ?', [skuId]);
+    const [skuRows] = await db.query('SELECT price_fen AS p FROM skus WHERE id = ?', [skuId]);
+    const priceFen = (skuRows as { p: number }[])[0].p;
+    const leaders = await Users.create(base(), 'demo_leader', 0);
+    const joiners = await Users.create(base(), `fault_joiner_${randomBytes(2).toString('hex')}`, 40);
+    let current: { id: string; deadline: number } | null = null;
+    let seq = 0;
+    return {
+      name: 'group-buy join',
+      async step(baseUrl) {
+        if (!current || current.deadline - Date.now() < 1500) {
+          const deadline = Date.now() + 5000;
+          const r = await leaders.call('demo_leader', baseUrl, 'POST', '/api/v1/group-buys', {
+            skuId, storeId: 'DEMO-001', deadline: new Date(deadline).toISOString(), maxUnits: 60, maxUnitsPerMember: 3,
+            tiers: [{ minUnits: 4, priceFen: priceFen - 1000 }, { minUnits: 12, priceFen: priceFen - 2000 }],
+          });
+          if (r.status !== 201) return { op: 'group-buy join', status: r.status, code: r.code, acknowledged: null };
+          current = { id: r.body.id as string, deadline };
+        }
+        const openid = joiners.pick();
+        const units = 1 + Math.floor(Math.random() * 3);
+        const r = await joiners.call(openid, baseUrl, 'POST', `/api/v1/group-buys/${current.id}/join`, { units });
+        return { op: 'group-buy join', status: r.status, code: r.code, acknowledged: r.status === 200 ? `${current.id}|${openid}|${units}|${seq++}` : null };
+      },
+      async verify(acks) {
+        if (!acks.length) return { stored: 0, lost: 0, invariantViolations: [] };
+        // The last acknowledged units of each (group, user): the loop is sequential, so `seq` orders them.
+        const last = new Map<string, { group: string; openid: string; units: number; seq: number }>();
+        for (const a of acks) {
+          const [group, openid, units, s] = a.split('|');
+          const k = `${group}|${openid}`;
+          if ((last.get(k)?.seq ?? -1) < Number(s)) last.set(k, { group, openid, units: Number(units), seq: Number(s) });
+        }
+        const groups = [...new Set([...last.values()].map((v) => v.group))];
+        const violations: string[] = [];
+        // Settlement runs every 200 ms with a 2 s lease: give the groups time to reach their end.
+        const until = Date.now() + 30_000;
+        for (;;) {
+          const [pending] = await db.query("SELECT COUNT(*) n FROM group_buys WHERE id IN (?) AND status IN ('open', 'settling')", [groups]);
+          if (Number((pending as { n: number }[])[0].n) === 0) break;
+          if (Date.now() > until) {
+            violations.push(`${(pending as { n: number }[])[0].n} groups past their deadline never settled`);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        const [members] = await db.query(
+          'SELECT m.group_buy_id AS g, u.openid, m.units FROM group_buy_members m JOIN users u ON u.id = m.user_id WHERE m.group_buy_id IN (?)',
+          [groups],
+        );
+        const stored = new Map((members as { g: string; openid: string; units: number }[]).map((m) => [`${m.g}|${m.openid}`, m.units]));
+        // A join is lost when its member row is missing, or the last acknowledged units are not what is stored.
+        const lost = acks.filter((a) => {
+          const [group, openid] = a.split('|');
+          const k = `${group}|${openid}`;
+          return stored.get(k) !== last.get(k)!.units;
+        }).length;
+        const [rows] = await db.query(
+          `SELECT g.id, g.status, g.units_joined AS unitsJoined, g.settled_price_fen AS price,
+             (SELECT COUNT(*) FROM group_buy_members m WHERE m.group_buy_id = g.id AND m.units > 0) AS members,
+             (SELECT COALESCE(SUM(m.units), 0) FROM group_buy_members m WHERE m.group_buy_id = g.id) AS memberUnits,
+             (SELECT COUNT(*) FROM orders o WHERE o.group_buy_id = g.id) AS orders,
+             (SELECT COALESCE(SUM(i.units), 0) FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.group_buy_id = g.id) AS orderUnits,
+             (SELECT COUNT(DISTINCT i.unit_price_fen) FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.group_buy_id = g.id) AS prices,
+             (SELECT COUNT(*) FROM leader_commissions c WHERE c.group_buy_id = g.id) AS commissions
+           FROM group_buys g WHERE g.id IN (?)`,
+          [groups],
+        );
+        // Most groups reach a tier: if none did, settlement was not exercised and the check proves nothing.
+        if (acks.length >= 20 && !(rows as { status: string }[]).some((g) => g.status === 'succeeded')) violations.push('no group succeeded: settlement was not exercised');
+        for (const g of rows as Record<string, number | string>[]) {
+          const n = (k: string) => Number(g[k]);
+          if (n('unitsJoined') !== n('memberUnits')) violations.push(`group ${g.id}: units_joined ${g.unitsJoined} but members hold ${g.memberUnits}`);
+          if (g.status === 'succeeded') {
+            if (n('orders') !== n('members') || n('orderUnits') !== n('unitsJoined') || n('prices') !== 1 || n('commissions') !== 1)
+              violations.push(`group ${g.id} settled wrongly or twice: ${n('members')} members / ${n('orders')} orders, ${n('unitsJoined')} units / ${n('orderUnits')} ordered, ${n('prices')} prices, ${n('commissions')} commissions`);
+          } else if (g.status === 'failed' && (n('orders') || n('commissions'))) {
+            violations.push(`failed group ${g.id} has ${n('orders')} orders and ${n('commissions')} commissions`);
+          }
+        }
+        return { stored: acks.length - lost, lost, invariantViolations: violations };
+      },
+    };
+  },
+};
+
 // One line per capability's workload.
-export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, ordersAndPickups];
+export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, groupBuyJoins, ordersAndPickups];
