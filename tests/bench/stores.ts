@@ -53,14 +53,18 @@ export default async function run(args: string[]): Promise<void> {
     const bare = await startBaseline('bare');
     const ceiling = await runLoad({ name: 'bare node:http', url: bare.url, connections, durationSeconds: seconds });
     await bare.close();
+    // What the BFF's HTTP stack (Koa, router, middleware) answers with no work at all: the most any route can reach.
+    const koa = await runLoad({ name: 'BFF GET /healthz (no work)', url: p.bff.baseUrl, connections, durationSeconds: seconds, request: () => ({ path: '/healthz' }) });
     const steady: LoadResult = await runLoad({
       name: 'BFF at 1,000 req/s', url: p.bff.baseUrl, connections: 20, durationSeconds: seconds, overallRate: 1000,
       request: () => ({ path: `/api/v1/stores/nearby?${point()}` }),
     });
 
-    printResults(`nearest stores: ${connections} connections, ${seconds} s each, ${n} stores`, [ours, scan, ceiling, steady]);
+    printResults(`nearest stores: ${connections} connections, ${seconds} s each, ${n} stores`, [ours, scan, ceiling, koa, steady]);
     printRatio('req/s, BFF vs MySQL haversine scan', ours.rps, scan.rps, 20);
     printRatio('req/s, BFF vs bare route', ours.rps, ceiling.rps, 0.5);
+    printRatio('req/s, BFF /healthz (no work) vs bare route', koa.rps, ceiling.rps);
+    printRatio('req/s, BFF nearby vs BFF /healthz', ours.rps, koa.rps);
     console.log(`BFF p99 at 1,000 req/s: ${steady.p99} ms (target < 10 ms: ${steady.p99 < 10 ? 'met' : 'NOT met'})`);
   } finally {
     await haversine.close();

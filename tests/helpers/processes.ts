@@ -9,7 +9,8 @@ export type BffProcess = { port: number; baseUrl: string; child: ChildProcess; k
 
 export async function startBffProcess(env: Record<string, string>): Promise<BffProcess> {
   const child = fork(path.resolve(__dirname, '../../server/src/main.ts'), [], {
-    execArgv: ['--require', 'tsx/cjs'],
+    // BFF_CPU_PROF=<dir> writes a V8 CPU profile of each BFF process there when it exits (benchmarks).
+    execArgv: ['--require', 'tsx/cjs', ...(process.env.BFF_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BFF_CPU_PROF}`] : [])],
     env: { ...process.env, APP_ENV: 'test', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
