@@ -46,7 +46,7 @@ function errors(deps: Deps) {
       }
       ctx.status = e.status;
       for (const [k, v] of Object.entries(e.headers)) ctx.set(k, v);
-      ctx.body = { error: { code: e.code, message: e.message, requestId: ctx.state.requestId, details: e.details } };
+      ctx.body = { error: { ...e.extra, code: e.code, message: e.message, requestId: ctx.state.requestId, details: e.details } };
     }
   };
 }

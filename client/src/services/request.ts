@@ -44,7 +44,11 @@ const MESSAGES: Record<string, string> = {
   NETWORK: '网络不好，请稍后再试',
 }
 
-export const messageFor = (code: string, fallback?: string) => MESSAGES[code] ?? fallback ?? '出错了，请稍后再试'
+/** Codes whose server message says what the short one cannot: how long to wait, when a thing happened. */
+const SERVER_WORDS = new Set(['RATE_LIMITED', 'ALREADY_PICKED_UP'])
+
+export const messageFor = (code: string, fallback?: string) =>
+  (SERVER_WORDS.has(code) ? fallback : undefined) ?? MESSAGES[code] ?? fallback ?? '出错了，请稍后再试'
 
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'DELETE' | 'PUT'

@@ -8,7 +8,10 @@ import { z } from 'zod';
  * the start naming the setting.
  */
 
-const rateLimit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).strict();
+/** `points` per `durationSeconds`; with `blockSeconds`, running out locks the key that long. */
+const rateLimit = z
+  .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive(), blockSeconds: z.number().int().positive().optional() })
+  .strict();
 
 export const configSchema = z
   .object({
@@ -41,7 +44,9 @@ export const configSchema = z
       })
       .strict(),
     rateLimits: z
-      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, pickupVerify: rateLimit, search: rateLimit })
+      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, search: rateLimit,
+        // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
+        pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit })
       .strict(),
     orders: z.object({ expireAfterDays: z.number().positive(), sweepIntervalMs: z.number().int().positive() }).strict(),
     groupBuy: z
