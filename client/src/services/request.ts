@@ -113,6 +113,11 @@ async function reloginOnce(): Promise<Relogin> {
   return relogin
 }
 
+function toLogin() {
+  session.clear()
+  if (process.env.TARO_ENV === 'h5') void Taro.reLaunch({ url: '/pages/login/index' })
+}
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET'
   let reloggedIn = false
@@ -129,7 +134,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
         await sleep(300 * 3 ** attempt)
         continue
       }
-      if (!options.quiet) Taro.showToast({ title: MESSAGES.NETWORK, icon: 'none' })
+      if (!options.quiet) void Taro.showToast({ title: MESSAGES.NETWORK, icon: 'none' })
       throw new ApiError(0, 'NETWORK', MESSAGES.NETWORK)
     }
     if (res.statusCode === 401 && options.auth !== false && !reloggedIn) {
@@ -137,7 +142,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       const again = await reloginOnce()
       if (again === 'ok') continue
       if (again === 'unavailable') {
-        if (!options.quiet) Taro.showToast({ title: MESSAGES.DEPENDENCY_UNAVAILABLE, icon: 'none', duration: 2500 })
+        if (!options.quiet) void Taro.showToast({ title: MESSAGES.DEPENDENCY_UNAVAILABLE, icon: 'none', duration: 2500 })
         throw new ApiError(503, 'DEPENDENCY_UNAVAILABLE', MESSAGES.DEPENDENCY_UNAVAILABLE)
       }
       toLogin()
@@ -146,7 +151,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     const err = (res.data as ApiErrorBody)?.error
     const code = err?.code ?? `HTTP_${res.statusCode}`
     const message = messageFor(code, err?.message)
-    if (!options.quiet) Taro.showToast({ title: message, icon: 'none', duration: 2500 })
+    if (!options.quiet) void Taro.showToast({ title: message, icon: 'none', duration: 2500 })
     throw new ApiError(res.statusCode, code, message, err?.details)
   }
 }
