@@ -88,6 +88,10 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'GET /api/v1/store/pickups':                     { row: STORE, note: 'API.md: (store_owner)' },
   'POST /api/v1/store/pickups/verify':             { row: STORE, note: 'API.md: (store_owner), own stores' },
   'POST /api/v1/store/pickups/{orderId}/confirm':  { row: STORE, note: 'API.md: (store_owner), own stores' },
+  // after-sales
+  'GET /api/v1/me/appliances':                     { row: USER, note: 'API.md: the household\'s appliances' },
+  'POST /api/v1/me/appliances':                    { row: USER, note: 'API.md: added by hand' },
+  'GET /api/v1/me/appliances/{id}':                { row: USER, note: 'not in API.md; one of mine (another\'s: 404)' },
 };
 
 /**
@@ -217,7 +221,8 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/store/leaders/{userId}', '/store/leaders/01AUTHZNOSUCHUSER000000000')
         .replace('/trade-in/quotes/{id}', `/trade-in/quotes/${villagerQuote}`)
         .replace('/orders/{id}', `/orders/${villagerOrder.id}`)
-        .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000');
+        .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000')
+        .replace('/me/appliances/{id}', '/me/appliances/01AUTHZNOSUCHAPPLIANCE0000');
     const QUERY: Record<string, string> = {
       'GET /api/v1/regions/search': '?q=%E6%B8%85%E8%8B%91',
       'GET /api/v1/stores/nearby': '?lat=38.87&lng=115.46',
@@ -240,6 +245,7 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/orders': () => ({ storeId: 'DEMO-001', items: [{ skuId: 'TV-KONKA-1-A', units: 1 }] }),
       'POST /api/v1/store/pickups/verify': () => ({ code: '00000000' }),
       'POST /api/v1/store/pickups/{orderId}/confirm': () => ({ paymentMethod: 'cash' }),
+      'POST /api/v1/me/appliances': () => ({ category: 'tv', brand: '海信', ageYears: 3 }),
     };
 
     // DELETE /me removes the account: it runs last, after every other cell

@@ -1,0 +1,10 @@
+import type { Module } from '../index';
+import { registerApplianceRoutes } from './appliance-routes';
+
+/** After-sales (24小时售后管家): appliances, tickets, refunds, photos, reminders, grid managers. */
+export const afterSalesModule: Module = {
+  name: 'after-sales',
+  register({ api, deps }) {
+    registerApplianceRoutes(api, deps);
+  },
+};
