@@ -3,6 +3,7 @@ import { Lease } from '../lib/lease';
 import { expireOverdueOrders } from '../modules/orders/service';
 import { reconcileCoupons } from '../modules/coupons/consumer';
 import { settleDueGroupBuys } from '../modules/group-buys/service';
+import { escalateOverdueTickets } from '../modules/after-sales/escalation';
 
 /** A job that runs on a timer in exactly one process at a time (it holds a lease while it runs). */
 export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps: Deps) => Promise<void> };
@@ -12,6 +13,7 @@ export const jobs: Job[] = [
   { name: 'reconcile-coupons', intervalMs: (d) => d.config.coupons.reconcileIntervalMs, run: reconcileCoupons },
   { name: 'settle-group-buys', intervalMs: (d) => d.config.groupBuy.settleIntervalMs, run: async (d) => void (await settleDueGroupBuys(d)) },
   { name: 'expire-orders', intervalMs: (d) => d.config.orders.sweepIntervalMs, run: async (d) => void (await expireOverdueOrders(d)) },
+  { name: 'escalate-tickets', intervalMs: (d) => d.config.afterSales.escalationSweepMs, run: async (d) => void (await escalateOverdueTickets(d)) },
 ];
 
 export function startJobs(deps: Deps, list: Job[] = jobs): () => Promise<void> {

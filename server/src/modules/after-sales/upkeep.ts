@@ -71,3 +71,8 @@ export function isPastTypicalLife(config: Config, category: string, installedAt:
 export function shanghaiDay(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_MS).toISOString().slice(0, 10);
 }
+
+/** A time as people in Shanghai read it, YYYY-MM-DD HH:mm (messages sent out of the app). */
+export function shanghaiMinute(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_MS).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from './context';
+import { addAppliancesFromOrder } from '../../server/src/modules/after-sales/appliances';
+
+/** Shared steps of the after-sales suites: an order bought and handed over, its appliances, a ticket. */
+export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+export async function userIdOf(t: TestContext, openid: string): Promise<string> {
+  const [rows] = await t.deps.db.query('SELECT id FROM users WHERE openid = ?', [openid]);
+  return (rows as { id: string }[])[0].id;
+}
+
+/** A villager orders at DEMO-001 and the owner hands it over; returns the order id. */
+export async function boughtAndPickedUp(t: TestContext, villager: string, owner: string, skuId = 'AC-GREE-1-A'): Promise<string> {
+  const placed = await t.http.post('/api/v1/orders').set(auth(villager)).set('Idempotency-Key', `as-${randomBytes(6).toString('hex')}`).send({ storeId: 'DEMO-001', items: [{ skuId, units: 1 }] });
+  if (placed.status !== 201) throw new Error(`order: ${placed.status} ${JSON.stringify(placed.body)}`);
+  const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+  if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  return placed.body.id as string;
+}
+
+/** The appliance that the order's handover added (the after-sales subscriber's work, done here directly). */
+export async function applianceOf(t: TestContext, orderId: string): Promise<string> {
+  const [orders] = await t.deps.db.query('SELECT user_id AS userId, store_id AS storeId FROM orders WHERE id = ?', [orderId]);
+  const o = (orders as { userId: string; storeId: string }[])[0];
+  const [items] = await t.deps.db.query(
+    'SELECT i.sku_id AS skuId, i.category, p.brand, i.product_name AS name, i.spec, i.units FROM order_items i JOIN products p ON p.id = i.product_id WHERE i.order_id = ?',
+    [orderId],
+  );
+  await addAppliancesFromOrder(t.deps, { orderId, userId: o.userId, storeId: o.storeId, items: items as never });
+  const [rows] = await t.deps.db.query('SELECT id FROM appliances WHERE order_id = ? ORDER BY sku_id, unit_no LIMIT 1', [orderId]);
+  return (rows as { id: string }[])[0].id;
+}
+
+export async function openTicket(t: TestContext, token: string, body: Record<string, unknown>) {
+  return t.http.post('/api/v1/tickets').set(auth(token)).send(body);
+}
+
+export const count = async (t: TestContext, sql: string, args: unknown[] = []) => Number(((await t.deps.db.query(sql, args))[0] as { n: number }[])[0].n);
