@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from './context';
-import { addAppliancesFromOrder } from '../../server/src/modules/after-sales/appliances';
+import { dispatchOutbox } from '../../server/src/lib/outbox';
+import { subscribers } from '../../server/src/modules/subscribers';
 
 /** Shared steps of the after-sales suites: an order bought and handed over, its appliances, a ticket. */
 export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -19,17 +20,18 @@ export async function boughtAndPickedUp(t: TestContext, villager: string, owner:
   return placed.body.id as string;
 }
 
-/** The appliance that the order's handover added (the after-sales subscriber's work, done here directly). */
+/** Runs the outbox dispatcher until nothing is due (what the job does), so subscribers have reacted. */
+export async function drainOutbox(t: TestContext): Promise<void> {
+  for (let i = 0; i < 20 && (await dispatchOutbox(t.deps, subscribers)) > 0; i++);
+}
+
+/** The first appliance the order's handover added (through the outbox, as in production). */
 export async function applianceOf(t: TestContext, orderId: string): Promise<string> {
-  const [orders] = await t.deps.db.query('SELECT user_id AS userId, store_id AS storeId FROM orders WHERE id = ?', [orderId]);
-  const o = (orders as { userId: string; storeId: string }[])[0];
-  const [items] = await t.deps.db.query(
-    'SELECT i.sku_id AS skuId, i.category, p.brand, i.product_name AS name, i.spec, i.units FROM order_items i JOIN products p ON p.id = i.product_id WHERE i.order_id = ?',
-    [orderId],
-  );
-  await addAppliancesFromOrder(t.deps, { orderId, userId: o.userId, storeId: o.storeId, items: items as never });
+  await drainOutbox(t);
   const [rows] = await t.deps.db.query('SELECT id FROM appliances WHERE order_id = ? ORDER BY sku_id, unit_no LIMIT 1', [orderId]);
-  return (rows as { id: string }[])[0].id;
+  const id = (rows as { id: string }[])[0]?.id;
+  if (!id) throw new Error(`no appliance for order ${orderId}`);
+  return id;
 }
 
 export async function openTicket(t: TestContext, token: string, body: Record<string, unknown>) {

@@ -1,5 +1,6 @@
 import { createTestContext, type TestContext } from '../helpers/context';
 import { addAppliancesFromOrder } from '../../server/src/modules/after-sales/appliances';
+import { boughtAndPickedUp, drainOutbox } from '../helpers/after-sales';
 
 let t: TestContext;
 let villager: string;
@@ -43,6 +44,22 @@ describe('我的家电 from orders', () => {
     }
     const hood = mine.find((a: { category: string }) => a.category === 'range_hood');
     expect(hood).toMatchObject({ serialNumber: 'FOTILE-SN-01', warrantyUntil: '2031-06-01T02:00:00.000Z', nextMaintenanceAt: '2026-12-01T02:00:00.000Z' });
+  });
+});
+
+describe('我的家电 through the outbox', () => {
+  it('when the owner hands an order over, then the order.picked_up event adds its appliance; delivered again, nothing more', async () => {
+    const owner = await t.login('demo_owner');
+    const orderId = await boughtAndPickedUp(t, villager, owner, 'WH-HAIER-1-A');
+    await drainOutbox(t);
+    const [rows] = await t.deps.db.query('SELECT category, brand, name, model, source, store_id AS storeId FROM appliances WHERE order_id = ?', [orderId]);
+    expect(rows).toEqual([{ category: 'water_heater', brand: '海尔', name: '海尔 一级能效 电热水器', model: '60升 电', source: 'order', storeId: 'DEMO-001' }]);
+    // the dispatcher delivers at least once: a second delivery of the same event changes nothing
+    await t.deps.db.query("UPDATE outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id SET d.status = 'pending', d.next_attempt_at = NOW(3) WHERE e.aggregate_id = ? AND d.subscriber = 'after-sales.add-appliances'", [orderId]);
+    await drainOutbox(t);
+    expect(await count('SELECT COUNT(*) n FROM appliances WHERE order_id = ?', [orderId])).toBe(1);
+    const [deliveries] = await t.deps.db.query("SELECT d.status FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id WHERE e.aggregate_id = ? AND d.subscriber = 'after-sales.add-appliances'", [orderId]);
+    expect(deliveries).toEqual([{ status: 'done' }]);
   });
 });
 
