@@ -39,3 +39,20 @@ export async function openTicket(t: TestContext, token: string, body: Record<str
 }
 
 export const count = async (t: TestContext, sql: string, args: unknown[] = []) => Number(((await t.deps.db.query(sql, args))[0] as { n: number }[])[0].n);
+
+/** A villager claims the running 空调立减100 coupon and buys an air conditioner with it at DEMO-001, handed over. */
+export async function boughtWithCouponAndPickedUp(t: TestContext, villager: string, owner: string): Promise<{ orderId: string; couponId: string }> {
+  const claim = await t.http.post('/api/v1/coupons/claim').set(auth(villager)).send({ templateId: 'NSNOW-AC100' });
+  if (claim.status !== 201) throw new Error(`claim: ${claim.status} ${JSON.stringify(claim.body)}`);
+  const couponId = claim.body.coupon.id as string;
+  const placed = await t.http.post('/api/v1/orders').set(auth(villager)).set('Idempotency-Key', `as-${randomBytes(6).toString('hex')}`)
+    .send({ storeId: 'DEMO-001', items: [{ skuId: 'AC-GREE-1-A', units: 1 }], couponId });
+  if (placed.status !== 201) throw new Error(`order: ${placed.status} ${JSON.stringify(placed.body)}`);
+  const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+  if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  return { orderId: placed.body.id as string, couponId };
+}
+
+export async function availableOf(t: TestContext, skuId: string): Promise<number> {
+  return count(t, 'SELECT available n FROM skus WHERE id = ?', [skuId]);
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createTestContext, type TestContext } from '../helpers/context';
-import { auth } from '../helpers/after-sales';
+import { auth, boughtAndPickedUp } from '../helpers/after-sales';
 import { escalateOverdueTickets } from '../../server/src/modules/after-sales/escalation';
 import { FINAL_STATES, nextState, OPEN_STATES, type Actor, type TicketAction, type TicketKind, type TicketState } from '../../server/src/modules/after-sales/ticket-machine';
 
@@ -21,17 +21,20 @@ beforeAll(async () => {
 });
 afterAll(async () => t.stop());
 
-type Cmd = 'accept' | 'reject' | 'resolve' | 'cancel' | 'rate' | 'escalate' | 'stranger';
+type Cmd = 'accept' | 'reject' | 'resolve' | 'refund' | 'cancel' | 'rate' | 'escalate' | 'stranger';
 const MOVES: Record<Exclude<Cmd, 'escalate' | 'stranger'>, { action: TicketAction; actor: Actor; path: string; token: () => string; body: object }> = {
   accept: { action: 'accept', actor: 'store', path: '/store/tickets/:id/accept', token: () => owner, body: {} },
   reject: { action: 'reject', actor: 'store', path: '/store/tickets/:id/reject', token: () => owner, body: { reason: '不在服务范围' } },
   resolve: { action: 'resolve', actor: 'store', path: '/store/tickets/:id/resolve', token: () => owner, body: { note: '已修好' } },
+  refund: { action: 'refund', actor: 'store', path: '/store/tickets/:id/refund', token: () => owner, body: { amountFen: 100, method: 'cash' } },
   cancel: { action: 'cancel', actor: 'villager', path: '/tickets/:id/cancel', token: () => villager, body: {} },
   rate: { action: 'rate', actor: 'villager', path: '/tickets/:id/rate', token: () => villager, body: { stars: 4 } },
 };
 
 type Row = { status: TicketState; kind: string; version: number; open_key: string | null; accepted_at: Date | null; escalated_at: Date | null; resolved_at: Date | null; closed_at: Date | null; reject_reason: string | null; rating_stars: number | null };
 type Ev = { seq: number; action: string; from_state: string | null; to_state: string };
+
+const refundsOf = async (id: string) => Number(((await t.deps.db.query('SELECT COUNT(*) n FROM ticket_refunds WHERE ticket_id = ?', [id]))[0] as { n: number }[])[0].n);
 
 async function invariants(id: string): Promise<string[]> {
   const [[row]] = (await t.deps.db.query('SELECT status, kind, version, open_key, accepted_at, escalated_at, resolved_at, closed_at, reject_reason, rating_stars FROM tickets WHERE id = ?', [id])) as unknown as [Row[]];
@@ -50,16 +53,22 @@ async function invariants(id: string): Promise<string[]> {
   check(row.status !== 'rejected' || !!row.reject_reason, 'a rejection has its reason');
   check(row.status !== 'resolved' || row.resolved_at !== null, 'resolved has its time');
   check(!['submitted', 'escalated'].includes(row.status) || row.accepted_at === null, 'a waiting ticket was never accepted');
+  const refunds = await refundsOf(id);
+  check(refunds === (events.some((e) => e.action === 'refund') ? 1 : 0), 'a refunded ticket has exactly one refund, others none');
+  check(refunds === 0 || row.kind === 'return', 'only returns are refunded');
   return bad;
 }
 
 describe('tickets on MariaDB: no sequence of moves leaves a forbidden state', () => {
   it('when the villager, the owner, another owner and the clock make random moves, then every answer matches the model and every invariant holds', async () => {
-    const cmd = fc.constantFrom<Cmd>('accept', 'reject', 'resolve', 'cancel', 'rate', 'escalate', 'stranger', 'accept', 'resolve', 'rate');
+    const cmd = fc.constantFrom<Cmd>('accept', 'reject', 'resolve', 'refund', 'cancel', 'rate', 'escalate', 'stranger', 'accept', 'resolve', 'refund', 'rate');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<TicketKind>('repair', 'install_issue', 'maintenance'), fc.array(cmd, { minLength: 1, maxLength: 7 }), async (kind, cmds) => {
-        const appliance = await t.http.post('/api/v1/me/appliances').set(auth(villager)).send({ category: 'range_hood', brand: '方太', ageYears: 2, storeId: 'DEMO-001' });
-        const opened = await t.http.post('/api/v1/tickets').set(auth(villager)).send({ kind, applianceId: appliance.body.id, description: '吸力变小了' });
+      fc.asyncProperty(fc.constantFrom<TicketKind>('repair', 'install_issue', 'maintenance', 'return', 'exchange'), fc.array(cmd, { minLength: 1, maxLength: 7 }), async (kind, cmds) => {
+        // returns and exchanges are of an order handed over; the other kinds of an appliance
+        const subject = kind === 'return' || kind === 'exchange'
+          ? { orderId: await boughtAndPickedUp(t, villager, owner, 'TV-KONKA-1-A') }
+          : { applianceId: (await t.http.post('/api/v1/me/appliances').set(auth(villager)).send({ category: 'range_hood', brand: '方太', ageYears: 2, storeId: 'DEMO-001' })).body.id };
+        const opened = await t.http.post('/api/v1/tickets').set(auth(villager)).send({ kind, ...subject, description: '吸力变小了' });
         expect(opened.status).toBe(201);
         const id = opened.body.id as string;
         let model: TicketState = 'submitted';

@@ -104,6 +104,7 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'POST /api/v1/store/tickets/{id}/accept':        { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/reject':        { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/resolve':       { row: STORE, note: 'API.md: the store acts' },
+  'POST /api/v1/store/tickets/{id}/refund':        { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/admin/grid-managers':              { row: ADMIN, note: 'API.md: appointed by an admin' },
   'GET /api/v1/admin/grid-managers':               { row: ADMIN, note: 'not in API.md; admin prefix' },
 };
@@ -267,6 +268,7 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/store/tickets/{id}/accept': () => ({}),
       'POST /api/v1/store/tickets/{id}/reject': () => ({ reason: '不在保修范围' }),
       'POST /api/v1/store/tickets/{id}/resolve': () => ({}),
+      'POST /api/v1/store/tickets/{id}/refund': () => ({ amountFen: 100, method: 'cash' }),
       'POST /api/v1/admin/grid-managers': () => ({ userId: '01DEMO0GR1DMANAGER00000000', storeIds: ['DEMO-001', 'DEMO-002'] }),
     };
 

@@ -99,6 +99,7 @@ export const Ticket = z
     rejectReason: z.string().nullable(),
     visit: z.object({ id: z.string(), startsAt: Time.nullable(), endsAt: Time.nullable() }).nullable(),
     rating: z.object({ stars: z.number().int(), comment: z.string().nullable(), photoId: z.string().nullable(), wallStatus: z.string().nullable(), ratedAt: Time.nullable() }).nullable(),
+    refund: z.object({ amountFen: z.number().int(), method: z.string(), at: Time }).nullable(),
     customer: z.object({ nickname: z.string() }).nullable(),
     createdAt: Time,
     events: z.array(TicketEvent),
@@ -139,3 +140,12 @@ export const AppointGridManagerBody = z
 
 export const GridManager = z.object({ userId: z.string(), storeIds: z.array(z.string()) });
 export const GridManagerList = z.object({ items: z.array(GridManager.extend({ nickname: z.string() })), nextCursor: z.string().nullable() });
+
+export const RefundBody = z
+  .object({
+    amountFen: z.number().int().min(0).max(100_000_000),
+    /** Paid back at the counter: cash or the store's WeChat QR code. */
+    method: z.enum(['cash', 'wechat_qr']),
+  })
+  .strict()
+  .openapi('RefundTicketBody');

@@ -10,6 +10,7 @@ export type TicketRow = {
   visitStartsAt: Date | null; visitEndsAt: Date | null; ratingStars: number | null; ratingComment: string | null; ratingPhotoId: string | null;
   ratedAt: Date | null; wallStatus: string | null; wallDecidedAt: Date | null; createdAt: Date;
   storeName: string; storePhone: string; customerNickname: string; applianceName: string | null;
+  refundAmountFen: number | null; refundMethod: string | null; refundedAt: Date | null;
 };
 
 export type EventRow = { ticketId: string; seq: number; actorUserId: string | null; actor: Actor; action: TicketAction; fromState: TicketState | null; toState: TicketState; note: string | null; createdAt: Date };
@@ -19,8 +20,10 @@ const SELECT = `SELECT t.id, t.user_id AS userId, t.store_id AS storeId, t.kind,
   t.accepted_at AS acceptedAt, t.resolved_at AS resolvedAt, t.closed_at AS closedAt, t.reject_reason AS rejectReason, t.visit_id AS visitId,
   t.visit_starts_at AS visitStartsAt, t.visit_ends_at AS visitEndsAt, t.rating_stars AS ratingStars, t.rating_comment AS ratingComment,
   t.rating_photo_id AS ratingPhotoId, t.rated_at AS ratedAt, t.wall_status AS wallStatus, t.wall_decided_at AS wallDecidedAt, t.created_at AS createdAt,
-  s.name AS storeName, s.phone AS storePhone, u.nickname AS customerNickname, a.name AS applianceName
-  FROM tickets t JOIN stores s ON s.id = t.store_id JOIN users u ON u.id = t.user_id LEFT JOIN appliances a ON a.id = t.appliance_id`;
+  s.name AS storeName, s.phone AS storePhone, u.nickname AS customerNickname, a.name AS applianceName,
+  r.amount_fen AS refundAmountFen, r.method AS refundMethod, r.created_at AS refundedAt
+  FROM tickets t JOIN stores s ON s.id = t.store_id JOIN users u ON u.id = t.user_id LEFT JOIN appliances a ON a.id = t.appliance_id
+  LEFT JOIN ticket_refunds r ON r.ticket_id = t.id`;
 
 /** Who may see a ticket: its villager, or the stores in the caller's charge (null: every store, for admins). */
 export type Scope = { userId: string } | { storeIds: string[] | null };

@@ -2,10 +2,11 @@ import type Router from '@koa/router';
 import type { Deps } from '../../lib/deps';
 import { API_BASE, defineRoute } from '../../lib/http';
 import { validationFailed } from '../../lib/errors';
-import { CancelBody, IdParams, MyTicketsQuery, NoteBody, OpenTicketBody, RateBody, RejectBody, StoreTicketsQuery, Ticket, TicketList } from './schemas';
+import { RefundBody, CancelBody, IdParams, MyTicketsQuery, NoteBody, OpenTicketBody, RateBody, RejectBody, StoreTicketsQuery, Ticket, TicketList } from './schemas';
 import {
   acceptTicket, cancelMyTicket, getMyTicket, getStoreTicket, listMyTickets, listStoreTickets, openTicket, rateMyTicket, rejectTicket, resolveTicket,
 } from './tickets';
+import { refundTicket } from './refunds';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 const CONFLICT = { status: 409, code: 'TICKET_STATE_CONFLICT' };
@@ -72,5 +73,12 @@ export function registerTicketRoutes(api: Router, deps: Deps): void {
     method: 'post', path: '/store/tickets/:id/resolve', summary: 'Mark an accepted or scheduled ticket resolved (not returns: they are refunded)', tags: ['after-sales'],
     access: ['store_owner'], params: IdParams, body: NoteBody, response: Ticket, errors: [NOT_FOUND, CONFLICT],
     handler: ({ params, body, user }) => resolveTicket(deps, user!, params.id, body.note ?? null),
+  });
+  defineRoute(api, API_BASE, {
+    method: 'post', path: '/store/tickets/:id/refund',
+    summary: 'Refund an accepted return (cash or the store\'s WeChat QR), exactly once per ticket and per order; units and a still-valid coupon come back, commission is reversed',
+    tags: ['after-sales'], access: ['store_owner'], params: IdParams, body: RefundBody, response: Ticket,
+    errors: [NOT_FOUND, CONFLICT, { status: 409, code: 'ALREADY_REFUNDED' }, { status: 409, code: 'REFUND_EXCEEDS_PAID' }, { status: 409, code: 'ONLINE_REFUND_UNAVAILABLE' }],
+    handler: ({ params, body, user }) => refundTicket(deps, user!, params.id, body),
   });
 }

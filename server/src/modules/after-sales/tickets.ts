@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PoolConnection } from 'mysql2/promise';
 import type { Deps } from '../../lib/deps';
 import type { AuthUser } from '../../lib/auth';
 import { withTransaction, isDuplicateKey } from '../../lib/db';
@@ -101,7 +102,11 @@ async function replay(deps: Deps, prior: repo.TicketRow, hash: string) {
   return getTicket(deps, prior.id, { userId: prior.userId });
 }
 
-export type Move = { action: TicketAction; actor: Actor; actorUserId: string | null; scope: repo.Scope; set?: repo.MoveSet; note?: string | null; extra?: string };
+export type Move = {
+  action: TicketAction; actor: Actor; actorUserId: string | null; scope: repo.Scope; set?: repo.MoveSet; note?: string | null; extra?: string;
+  /** What else the move writes, in its transaction (a refund and its event): throwing undoes the move. */
+  alongside?: (conn: PoolConnection) => Promise<void>;
+};
 
 /**
  * One guarded transition and its history line, in one transaction. A ticket outside the scope is
@@ -114,12 +119,13 @@ export async function moveTicket(deps: Deps, id: string, m: Move): Promise<{ fro
   return withTransaction(deps.db, async (conn) => {
     const moved = await repo.moveTicket(conn, { id, from: fromStates(m.action), to: t.to, kinds: t.kinds, scope: m.scope, set: m.set ?? {}, extra: m.extra });
     if (!moved) return null;
+    if (m.alongside) await m.alongside(conn);
     await repo.insertEvent(conn, { ticketId: id, seq: moved.version, actorUserId: m.actorUserId, actor: m.actor, action: m.action, fromState: moved.fromState, toState: t.to, note: m.note ?? null });
     return { fromState: moved.fromState, toState: t.to };
   });
 }
 
-async function moveOrExplain(deps: Deps, id: string, m: Move) {
+export async function moveOrExplain(deps: Deps, id: string, m: Move) {
   const moved = await moveTicket(deps, id, m);
   if (moved) return moved;
   const current = await repo.findTicket(deps.db, id, m.scope);
@@ -232,6 +238,7 @@ export function presentTicket(t: repo.TicketRow, events: (repo.EventRow & { acto
     rejectReason: t.rejectReason,
     visit: t.visitId ? { id: t.visitId, startsAt: t.visitStartsAt?.toISOString() ?? null, endsAt: t.visitEndsAt?.toISOString() ?? null } : null,
     rating: t.ratingStars ? { stars: t.ratingStars, comment: t.ratingComment, photoId: t.ratingPhotoId, wallStatus: t.wallStatus, ratedAt: t.ratedAt?.toISOString() ?? null } : null,
+    refund: t.refundedAt ? { amountFen: t.refundAmountFen ?? 0, method: t.refundMethod ?? '', at: t.refundedAt.toISOString() } : null,
     customer: opts.forStore ? { nickname: t.customerNickname } : null,
     createdAt: t.createdAt.toISOString(),
     events: events.map((e) => ({

@@ -14,6 +14,8 @@ export type OrderFacts = {
   groupBuyId: string | null;
   couponId: string | null;
   payableFen: number;
+  /** cash | wechat_qr | prepaid, once paid. */
+  paymentMethod: string | null;
   /** When the goods reached the buyer (pickup or delivery), null before. */
   handedOverAt: Date | null;
   items: { skuId: string; productId: string; productName: string; spec: string; category: string; units: number; unitPriceFen: number }[];
@@ -25,7 +27,7 @@ export async function orderFacts(db: Db, id: string): Promise<OrderFacts | null>
   const items = (await repo.itemsOf(db, [id])).get(id) ?? [];
   return {
     id: o.id, userId: o.userId, storeId: o.storeId, status: o.status, source: o.source, groupBuyId: o.groupBuyId, couponId: o.couponId,
-    payableFen: o.payableFen, handedOverAt: o.pickedUpAt,
+    payableFen: o.payableFen, paymentMethod: o.paymentMethod, handedOverAt: o.pickedUpAt,
     items: items.map((i) => ({ skuId: i.skuId, productId: i.productId, productName: i.productName, spec: i.spec, category: i.category, units: i.units, unitPriceFen: i.unitPriceFen })),
   };
 }
