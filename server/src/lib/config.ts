@@ -125,7 +125,7 @@ export function deepMerge(base: Json, over: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (k === '//') continue;
-    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Json, v) : v;
+    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k], v) : v;
   }
   return out;
 }

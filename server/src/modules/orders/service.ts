@@ -233,7 +233,7 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
       void notifyBuyer(deps, user, 'order_created', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
       return { status: 201, body: placed };
     }
-    const prior = outcome.prior!;
+    const prior = outcome.prior;
     if (prior.requestHash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一笔订单');
     if (prior.statusCode !== null && prior.response !== null) return { status: prior.statusCode, body: JSON.parse(prior.response) };
     if (attempt > 100) throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', '订单正在处理中，请稍后刷新');
