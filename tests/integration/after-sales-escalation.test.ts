@@ -48,9 +48,9 @@ describe('the 24-hour clock (2 s here)', () => {
     expect(await count(t, 'SELECT COUNT(*) n FROM ticket_events WHERE ticket_id = ?', [answered.id])).toBe(2);
     expect(await count(t, "SELECT COUNT(*) n FROM tickets WHERE id = ? AND status = 'accepted' AND escalated_at IS NULL", [answered.id])).toBe(1);
 
-    const told = await until('the messages', async () => {
+    const told = await until('the messages', () => {
       const m = t.emulator.messages.filter((x) => x.template_id === 'ticket_escalated');
-      return m.length >= 2 && m;
+      return Promise.resolve(m.length >= 2 && m);
     });
     expect(told.map((m) => m.touser).sort()).toEqual(['demo_admin', 'demo_grid']);
     const metrics = (await t.http.get('/metrics')).text;

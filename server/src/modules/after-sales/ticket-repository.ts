@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { Db } from '../../lib/db';
+import { allOf, type Db } from '../../lib/db';
 import type { Actor, TicketAction, TicketKind, TicketState } from './ticket-machine';
 
 /** The only place that reads and writes `tickets` and `ticket_events` (the latter insert-only). */
@@ -120,11 +120,8 @@ export async function eventsOf(db: Db | PoolConnection, ticketIds: string[]): Pr
 
 /** The villager's tickets, newest first. */
 export async function listUserTickets(db: Db, userId: string, f: { status?: string; cursor?: string; limit: number }): Promise<TicketRow[]> {
-  const cond = ['t.user_id = ?'];
-  const args: unknown[] = [userId];
-  if (f.status) (cond.push('t.status = ?'), args.push(f.status));
-  if (f.cursor) (cond.push('t.id < ?'), args.push(f.cursor));
-  const [rows] = await db.query(`${SELECT} WHERE ${cond.join(' AND ')} ORDER BY t.id DESC LIMIT ?`, [...args, f.limit + 1]);
+  const where = allOf([['t.user_id = ?', userId], f.status && ['t.status = ?', f.status], f.cursor && ['t.id < ?', f.cursor]]);
+  const [rows] = await db.query(`${SELECT} WHERE ${where.sql} ORDER BY t.id DESC LIMIT ?`, [...where.values, f.limit + 1]);
   return rows as TicketRow[];
 }
 
@@ -134,15 +131,12 @@ export async function listUserTickets(db: Db, userId: string, f: { status?: stri
  */
 export async function listStoreTickets(db: Db, scope: Scope, f: { statuses?: string[]; storeId?: string; offset: number; limit: number }): Promise<TicketRow[]> {
   const s = scopeSql(scope);
-  const cond = [s.sql];
-  const args: unknown[] = [...s.args];
-  if (f.statuses?.length) (cond.push('t.status IN (?)'), args.push(f.statuses));
-  if (f.storeId) (cond.push('t.store_id = ?'), args.push(f.storeId));
+  const where = allOf([[s.sql, ...s.args], !!f.statuses?.length && ['t.status IN (?)', f.statuses], f.storeId && ['t.store_id = ?', f.storeId]]);
   const [rows] = await db.query(
-    `${SELECT} WHERE ${cond.join(' AND ')}
+    `${SELECT} WHERE ${where.sql}
      ORDER BY (t.status IN ('submitted', 'escalated')) DESC, CASE WHEN t.status IN ('submitted', 'escalated', 'accepted', 'scheduled') THEN t.respond_by END ASC, t.id DESC
      LIMIT ? OFFSET ?`,
-    [...args, f.limit + 1, f.offset],
+    [...where.values, f.limit + 1, f.offset],
   );
   return rows as TicketRow[];
 }
