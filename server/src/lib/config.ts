@@ -41,7 +41,7 @@ export const configSchema = z
       })
       .strict(),
     rateLimits: z
-      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, pickupVerify: rateLimit, search: rateLimit })
+      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, pickupVerify: rateLimit, search: rateLimit, orderPerUser: rateLimit })
       .strict(),
     orders: z.object({ expireAfterDays: z.number().positive(), sweepIntervalMs: z.number().int().positive() }).strict(),
     groupBuy: z
@@ -59,6 +59,16 @@ export const configSchema = z
     /** How often the outbox dispatcher looks for new events and due deliveries. */
     outbox: z.object({ dispatchIntervalMs: z.number().int().positive() }).strict(),
     jobs: z.object({ enabled: z.boolean() }).strict(),
+    /** Rules that keep the business from being gamed (hoarding, fake sales, giveaway prices): config/README.md. */
+    safeguards: z
+      .object({
+        /** Units one user may hold in open (not yet picked up) direct orders, all SKUs together and per SKU. */
+        maxOpenUnitsPerUser: z.number().int().positive(),
+        maxOpenUnitsPerSku: z.number().int().positive(),
+        /** A settlement that keeps failing for another reason than stock gives up after this many tries: the group fails. */
+        maxSettleAttempts: z.number().int().positive(),
+      })
+      .strict(),
   })
   .strict();
 

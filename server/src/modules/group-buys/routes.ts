@@ -1,7 +1,18 @@
 import type { Module } from '../index';
-import { API_BASE, defineRoute, z } from '../../lib/http';
+import { API_BASE, ListQuery, defineRoute, z } from '../../lib/http';
 import { PHONE_PATTERN } from '../../lib/phone';
-import { addProxyMember, getGroupBuy, joinGroupBuy, listGroupBuys, myCommissions, openGroupBuy } from './service';
+import { addProxyMember, getGroupBuy, joinGroupBuy, listGroupBuys, openGroupBuy } from './service';
+import { myCommissions } from './commissions';
+
+const CommissionLedger = z.object({
+  items: z.array(z.object({
+    id: z.string(), kind: z.enum(['accrual', 'reversal']),
+    cause: z.string().openapi({ description: 'the event that made the entry: order.picked_up, order.delivered, order.cancelled, order.expired, order.refunded' }),
+    orderId: z.string(), groupBuyId: z.string(), storeId: z.string(), salesFen: z.number().int(), rateBp: z.number().int(), amountFen: z.number().int(), createdAt: z.string(),
+  })),
+  totalFen: z.number().int(),
+  nextCursor: z.string().nullable(),
+}).openapi('CommissionLedger');
 
 const Id = z.object({ id: z.string().min(1).max(26) }).strict();
 const Tier = z.object({ minUnits: z.number().int().min(1).max(100_000), priceFen: z.number().int().min(1).max(100_000_000) }).strict();
@@ -48,8 +59,9 @@ export const groupBuysModule: Module = {
       handler: ({ params, body, user }) => addProxyMember(deps, user!, params.id, body),
     });
     defineRoute(api, API_BASE, {
-      method: 'get', path: '/leaders/me/commissions', summary: "The leader's commission ledger", tags: ['group-buys'], access: ['leader'],
-      handler: ({ user }) => myCommissions(deps, user!),
+      method: 'get', path: '/leaders/me/commissions', summary: "The leader's commission ledger: accruals on picked-up or delivered orders, reversals on cancel, expiry or refund", tags: ['group-buys'], access: ['leader'],
+      query: ListQuery, response: CommissionLedger,
+      handler: ({ query, user }) => myCommissions(deps, user!, query),
     });
   },
 };

@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
+import { publishEvent, type OutboxEvent } from '../../lib/outbox';
 import type { PoolConnection } from 'mysql2/promise';
 import type { Deps } from '../../lib/deps';
 import type { AuthUser } from '../../lib/auth';
 import { withTransaction, isCheckViolation, isDuplicateKey } from '../../lib/db';
 import { newId } from '../../lib/ids';
-import { conflict, forbidden, notFound, validationFailed } from '../../lib/errors';
+import { AppError, conflict, forbidden, notFound, validationFailed } from '../../lib/errors';
 import { decryptPhone, encryptPhone, hashPhone, maskPhone } from '../../lib/phone';
 import { findSku } from '../catalogue/repository';
 import { approvedStores } from '../leaders/service';
@@ -23,10 +24,12 @@ import { nextTier, reachedTier, tierProblems, type Tier } from './tiers';
 type GroupRow = {
   id: string; leaderId: string; storeId: string; skuId: string; tiers: string; maxUnits: number; maxUnitsPerMember: number; unitsJoined: number;
   membersCount: number; status: string; deadline: Date; shareCode: string; settledPriceFen: number | null; settledAt: Date | null;
+  failureReason: string | null; settleAttempts: number;
 };
 
 const GROUP_SELECT = `SELECT id, leader_id AS leaderId, store_id AS storeId, sku_id AS skuId, tiers, max_units AS maxUnits, max_units_per_member AS maxUnitsPerMember,
-  units_joined AS unitsJoined, members_count AS membersCount, status, deadline, share_code AS shareCode, settled_price_fen AS settledPriceFen, settled_at AS settledAt FROM group_buys`;
+  units_joined AS unitsJoined, members_count AS membersCount, status, deadline, share_code AS shareCode, settled_price_fen AS settledPriceFen, settled_at AS settledAt,
+  failure_reason AS failureReason, settle_attempts AS settleAttempts FROM group_buys`;
 
 const SHARE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const newShareCode = () => Array.from({ length: 8 }, () => SHARE_ALPHABET[randomInt(SHARE_ALPHABET.length)]).join('');
@@ -96,6 +99,7 @@ async function present(deps: Deps, g: GroupRow, user: AuthUser | null) {
   return {
     id: g.id,
     status: g.status,
+    failureReason: g.failureReason,
     shareCode: g.shareCode,
     sku: sku ? { id: sku.id, productId: sku.productId, productName: sku.productName, spec: sku.spec, brand: sku.brand, category: sku.category, priceFen: sku.priceFen } : null,
     store: { id: g.storeId, name: m?.storeName, address: m?.storeAddress },
@@ -197,12 +201,16 @@ export async function addProxyMember(deps: Deps, leader: AuthUser, idOrShareCode
   return { member: { id: memberId, name: body.name, phone: maskPhone(body.phone), units: body.units, proxy: true } };
 }
 
-const commissionRateBp = (deps: Deps, storeId: string) => Math.round((deps.config.groupBuy.commissionRate[storeId] ?? deps.config.groupBuy.commissionRate.default ?? 0) * 10_000);
+type FailureReason = 'below_min_units' | 'out_of_stock' | 'settlement_error';
 
-/** Settles one due group if this process wins it. Returns the outcome, or null when another process has it. */
+/**
+ * Settles one due group if this process wins it. Returns the outcome, or null when another process
+ * has it. A settlement ends: below the lowest tier, without the stock for every member, or after
+ * safeguards.maxSettleAttempts tries, the group fails (members are told) instead of being retried forever.
+ */
 export async function settleGroupBuy(deps: Deps, groupId: string): Promise<'succeeded' | 'failed' | null> {
   const [claim] = await deps.db.query(
-    `UPDATE group_buys SET status = 'settling', settling_since = NOW(3)
+    `UPDATE group_buys SET status = 'settling', settling_since = NOW(3), settle_attempts = settle_attempts + 1
      WHERE id = ? AND ((status = 'open' AND deadline <= NOW(3)) OR (status = 'settling' AND settling_since < NOW(3) - INTERVAL ? SECOND))`,
     [groupId, deps.config.groupBuy.settleLeaseSeconds],
   );
@@ -211,42 +219,55 @@ export async function settleGroupBuy(deps: Deps, groupId: string): Promise<'succ
     const [rows] = await conn.query(`${GROUP_SELECT} WHERE id = ? FOR UPDATE`, [groupId]);
     const g = (rows as GroupRow[])[0];
     if (!g || g.status !== 'settling') return null;
+    const fail = async (reason: FailureReason) => {
+      await conn.query("UPDATE group_buys SET status = 'failed', failure_reason = ?, settled_at = NOW(3) WHERE id = ?", [reason, groupId]);
+      await publishEvent(conn, 'group_buy.failed', g.id, { groupBuyId: g.id, storeId: g.storeId, leaderId: g.leaderId, skuId: g.skuId, unitsJoined: g.unitsJoined, reason });
+      return 'failed' as const;
+    };
     const tiers = JSON.parse(g.tiers) as Tier[];
     const reached = reachedTier(tiers, g.unitsJoined);
-    if (!reached) {
-      await conn.query("UPDATE group_buys SET status = 'failed', settled_at = NOW(3) WHERE id = ?", [groupId]);
-      return { status: 'failed' as const, g, orders: [] as { groupBuyMemberId: string; pickupCode: string }[] };
-    }
+    if (!reached) return fail('below_min_units');
+    if (g.settleAttempts > deps.config.safeguards.maxSettleAttempts) return fail('settlement_error');
     const [memberRows] = await conn.query('SELECT id, user_id AS userId, units FROM group_buy_members WHERE group_buy_id = ? AND units > 0', [groupId]);
     const members = (memberRows as { id: string; userId: string | null; units: number }[]).map((m) => ({
       groupBuyMemberId: m.id, userId: m.userId ?? g.leaderId, units: m.units, ...(m.userId ? {} : { proxyMemberId: m.id }),
     }));
-    const orders = await placeGroupOrdersInTx(conn, deps, { storeId: g.storeId, skuId: g.skuId, unitPriceFen: reached.priceFen, groupBuyId: g.id, members });
-    const salesFen = g.unitsJoined * reached.priceFen;
-    const rateBp = commissionRateBp(deps, g.storeId);
-    await conn.query('INSERT IGNORE INTO leader_commissions (id, leader_id, group_buy_id, store_id, sales_fen, rate_bp, amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      newId(), g.leaderId, g.id, g.storeId, salesFen, rateBp, Math.floor((salesFen * rateBp) / 10_000),
-    ]);
+    // No commission here: it accrues order by order, when each is picked up (commissions.ts).
+    try {
+      await placeGroupOrdersInTx(conn, deps, { storeId: g.storeId, skuId: g.skuId, unitPriceFen: reached.priceFen, groupBuyId: g.id, members });
+    } catch (err) {
+      // Only the refused reservation was undone (nothing was written before it): the group fails in this transaction.
+      if (err instanceof AppError && err.code === 'INSUFFICIENT_STOCK') return fail('out_of_stock');
+      throw err;
+    }
     await conn.query("UPDATE group_buys SET status = 'succeeded', settled_price_fen = ?, settled_at = NOW(3) WHERE id = ?", [reached.priceFen, groupId]);
-    return { status: 'succeeded' as const, g, orders };
+    await publishEvent(conn, 'group_buy.settled', g.id, { groupBuyId: g.id, storeId: g.storeId, leaderId: g.leaderId, skuId: g.skuId, unitsJoined: g.unitsJoined, priceFen: reached.priceFen });
+    return 'succeeded' as const;
   });
-  if (!outcome) return null;
-  void notifyMembers(deps, outcome.g, outcome.status);
-  return outcome.status;
+  return outcome;
 }
 
-async function notifyMembers(deps: Deps, g: GroupRow, status: 'succeeded' | 'failed') {
+const FAILURE_MESSAGES: Record<FailureReason, string> = {
+  below_min_units: '拼团未成，无需付款',
+  out_of_stock: '门店库存不足，拼团未成，无需付款',
+  settlement_error: '拼团未能完成，无需付款',
+};
+
+/** Subscriber of group_buy.settled and group_buy.failed: every member and the leader are told (at least once). */
+export async function notifyMembers(deps: Deps, event: OutboxEvent) {
+  const p = event.payload as { groupBuyId: string; leaderId: string; reason?: FailureReason };
+  const succeeded = event.type === 'group_buy.settled';
   const [rows] = await deps.db.query(
     `SELECT DISTINCT u.openid FROM group_buy_members m JOIN users u ON u.id = m.user_id WHERE m.group_buy_id = ? AND u.openid IS NOT NULL
      UNION SELECT u.openid FROM users u WHERE u.id = ? AND u.openid IS NOT NULL`,
-    [g.id, g.leaderId],
+    [p.groupBuyId, p.leaderId],
   );
   for (const { openid } of rows as { openid: string }[]) {
     await deps.wechat.notify({
       touser: openid,
-      templateId: status === 'succeeded' ? 'group_buy_succeeded' : 'group_buy_failed',
-      page: `pages/group-buy-detail/index?id=${g.id}`,
-      data: { thing1: { value: status === 'succeeded' ? '拼团成功，请到店提货' : '拼团未成，无需付款' } },
+      templateId: succeeded ? 'group_buy_succeeded' : 'group_buy_failed',
+      page: `pages/group-buy-detail/index?id=${p.groupBuyId}`,
+      data: { thing1: { value: succeeded ? '拼团成功，请到店提货' : FAILURE_MESSAGES[p.reason ?? 'below_min_units'] } },
     });
   }
 }
@@ -267,13 +288,4 @@ export async function settleDueGroupBuys(deps: Deps): Promise<number> {
     }
   }
   return settled;
-}
-
-export async function myCommissions(deps: Deps, leader: AuthUser) {
-  const [rows] = await deps.db.query(
-    'SELECT group_buy_id AS groupBuyId, store_id AS storeId, sales_fen AS salesFen, rate_bp AS rateBp, amount_fen AS amountFen, created_at AS createdAt FROM leader_commissions WHERE leader_id = ? ORDER BY created_at DESC',
-    [leader.id],
-  );
-  const items = (rows as { groupBuyId: string; storeId: string; salesFen: number; rateBp: number; amountFen: number; createdAt: Date }[]).map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
-  return { items, totalFen: items.reduce((n, r) => n + r.amountFen, 0), nextCursor: null };
 }

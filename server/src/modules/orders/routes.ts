@@ -26,11 +26,14 @@ export const ordersModule: Module = {
         { status: 409, code: 'COUPON_NOT_APPLICABLE' },
         { status: 409, code: 'QUOTE_EXPIRED' },
         { status: 409, code: 'QUOTE_ALREADY_USED' }, { status: 409, code: 'TRADE_IN_NOT_APPLICABLE' },
+        { status: 409, code: 'OPEN_UNITS_LIMIT' },
         { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
+        { status: 429, code: 'RATE_LIMITED' },
       ],
       handler: async ({ body, user, ctx }) => {
         const key = ctx.get('idempotency-key');
         if (!IDEMPOTENCY_KEY.test(key)) throw validationFailed([{ path: 'headers.Idempotency-Key', message: 'required: 8–128 letters, digits, _ . : -' }]);
+        await consumeRateLimit(deps, 'orderPerUser', user!.id);
         const result = await createOrder(deps, user!, key, body);
         ctx.status = result.status;
         ctx.body = result.body;
