@@ -91,7 +91,7 @@ describe('a settlement that cannot get stock', () => {
   const openAndJoin = async (skuId: string) => {
     const leader = await t.login('demo_leader');
     const opened = await t.http.post('/api/v1/group-buys').set(auth(leader)).send({
-      skuId, storeId: 'DEMO-001', tiers: [{ minUnits: 2, priceFen: 100000 }], deadline: new Date(Date.now() + 60_000).toISOString(), maxUnits: 10, maxUnitsPerMember: 3,
+      skuId, storeId: 'DEMO-001', tiers: [{ minUnits: 2, priceFen: 180000 }], deadline: new Date(Date.now() + 60_000).toISOString(), maxUnits: 10, maxUnitsPerMember: 3,
     });
     expect(opened.status).toBe(201);
     for (const who of ['stock_a', 'stock_b']) {

@@ -67,6 +67,8 @@ export const configSchema = z
         maxOpenUnitsPerSku: z.number().int().positive(),
         /** A settlement that keeps failing for another reason than stock gives up after this many tries: the group fails. */
         maxSettleAttempts: z.number().int().positive(),
+        /** The lowest group-buy tier price, in basis points of the SKU's price, by category (`default` for the rest). */
+        groupPriceFloorBps: z.record(z.string(), z.number().int().min(0).max(10_000)).refine((r) => r.default !== undefined, 'needs a default'),
       })
       .strict(),
   })
