@@ -9,7 +9,7 @@ describe('团长中心 under the group-buy safeguards', () => {
     await loginAs(page, j.stack.baseUrl, 'demo_leader');
     await open(page, j.stack.baseUrl, 'pages/leader/index');
     await byTestId(page, 'leader-sku-AC-GREE-1-B').click();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="leader-tier1-price"] input') as HTMLInputElement | null)?.value === '2469');
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="leader-tier1-price"] input')?.value === '2469');
     await byTestId(page, 'leader-tier1-price').locator('input').fill('1');
     await byTestId(page, 'leader-open').click();
     await expect(byTestId(page, 'leader-open-error').textContent()).resolves.toMatch(/^第1档团购价不能低于 ¥\d+\.\d{2}（原价的 70%）$/);

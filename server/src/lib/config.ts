@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { compileTrust } from './client-address';
 
 /**
  * Configuration: config/default.json, then config/<env>.json, then the environment variables
@@ -8,7 +9,10 @@ import { z } from 'zod';
  * the start naming the setting.
  */
 
-const rateLimit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).strict();
+/** `points` per `durationSeconds`; with `blockSeconds`, running out locks the key that long. */
+const rateLimit = z
+  .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive(), blockSeconds: z.number().int().positive().optional() })
+  .strict();
 
 export const configSchema = z
   .object({
@@ -41,7 +45,26 @@ export const configSchema = z
       })
       .strict(),
     rateLimits: z
-      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, pickupVerify: rateLimit, search: rateLimit, orderPerUser: rateLimit })
+      .object({ claimPerUser: rateLimit, claimPerIp: rateLimit, search: rateLimit,
+        // Logins: mainly per WeChat identity and per code; per address a budget a carrier-NAT address fits (config/README.md).
+        loginPerIdentity: rateLimit, loginPerCode: rateLimit, loginPerAddress: rateLimit,
+        // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
+        pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit,
+        // Order creation per buyer (hoarding).
+        orderPerUser: rateLimit })
+      .strict(),
+    trustedProxies: z
+      .object({
+        addresses: z.array(z.string()).refine((list) => {
+          try {
+            compileTrust({ addresses: list, hops: 1 });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be IP addresses or CIDRs, e.g. 10.0.0.0/8'),
+        hops: z.number().int().min(1).max(5),
+      })
       .strict(),
     orders: z.object({ expireAfterDays: z.number().positive(), sweepIntervalMs: z.number().int().positive() }).strict(),
     groupBuy: z
@@ -97,6 +120,8 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'PHONE_KEY_HEX', path: ['crypto', 'phoneKeyHex'], kind: 'string' },
   { name: 'PHONE_HASH_KEY_HEX', path: ['crypto', 'phoneHashKeyHex'], kind: 'string' },
   { name: 'JOBS_ENABLED', path: ['jobs', 'enabled'], kind: 'bool' },
+  { name: 'TRUSTED_PROXIES', path: ['trustedProxies', 'addresses'], kind: 'list' },
+  { name: 'TRUSTED_PROXY_HOPS', path: ['trustedProxies', 'hops'], kind: 'int' },
 ];
 
 export class ConfigError extends Error {}
@@ -113,7 +138,7 @@ export function deepMerge(base: Json, over: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (k === '//') continue;
-    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Json, v) : v;
+    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k], v) : v;
   }
   return out;
 }

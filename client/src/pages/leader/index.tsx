@@ -58,7 +58,7 @@ export default function Leader() {
       setOpenError(groupBuyFormError(e))
       return null
     })
-    if (created) Taro.navigateTo({ url: `/pages/group-buy-detail/index?id=${created.id}` })
+    if (created) void Taro.navigateTo({ url: `/pages/group-buy-detail/index?id=${created.id}` })
   }
   const addNeighbour = async () => {
     setNeighbourError('')
@@ -67,7 +67,7 @@ export default function Leader() {
       return null
     })
     if (ok) {
-      Taro.showToast({ title: '已代邻居参团', icon: 'success' })
+      void Taro.showToast({ title: '已代邻居参团', icon: 'success' })
       setNeighbour({ groupId: '', name: '', phone: '', units: '1' })
       load()
     }
@@ -77,7 +77,7 @@ export default function Leader() {
     const { confirm } = await Taro.showModal({ title: '移出邻居', content: `把 ${member.name} 移出这个团吗？`, confirmText: '移出', cancelText: '不移' })
     if (!confirm) return
     setNeighbourError('')
-    await groupBuysApi.removeNeighbour(groupId, member.id).then(() => Taro.showToast({ title: '已移出', icon: 'success' })).catch(() => undefined)
+    await groupBuysApi.removeNeighbour(groupId, member.id).then(() => void Taro.showToast({ title: '已移出', icon: 'success' })).catch(() => undefined)
     load()
   }
 

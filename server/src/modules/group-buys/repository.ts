@@ -1,6 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { Db } from '../../lib/db';
-import { isCheckViolation } from '../../lib/db';
+import { allOf, isCheckViolation } from '../../lib/db';
 import { conflict } from '../../lib/errors';
 
 /** The only place that reads and writes groups and their members. */
@@ -29,13 +29,8 @@ export async function insertGroup(db: Db, g: { id: string; leaderId: string; sto
 
 /** A page of groups, newest deadline first; the cursor is the last group's id (ids order like their creation). */
 export async function listGroups(db: Db, f: { storeId?: string; status?: string; leaderId?: string; cursor?: string; limit: number }): Promise<GroupRow[]> {
-  const cond: string[] = [];
-  const args: unknown[] = [];
-  if (f.storeId) (cond.push('store_id = ?'), args.push(f.storeId));
-  if (f.status) (cond.push('status = ?'), args.push(f.status));
-  if (f.leaderId) (cond.push('leader_id = ?'), args.push(f.leaderId));
-  if (f.cursor) (cond.push('id < ?'), args.push(f.cursor));
-  const [rows] = await db.query(`${GROUP_SELECT} ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, [...args, f.limit]);
+  const where = allOf([f.storeId && ['store_id = ?', f.storeId], f.status && ['status = ?', f.status], f.leaderId && ['leader_id = ?', f.leaderId], f.cursor && ['id < ?', f.cursor]]);
+  const [rows] = await db.query(`${GROUP_SELECT} ${where.sql ? `WHERE ${where.sql}` : ''} ORDER BY id DESC LIMIT ?`, [...where.values, f.limit]);
   return rows as GroupRow[];
 }
 
