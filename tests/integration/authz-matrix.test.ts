@@ -75,6 +75,7 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'POST /api/v1/group-buys/{id}/join':             { row: USER, note: 'API.md' },
   'DELETE /api/v1/group-buys/{id}/join':           { row: USER, note: 'API.md' },
   'POST /api/v1/group-buys/{id}/proxy-members':    { row: LEADER, note: 'API.md: (its leader)' },
+  'DELETE /api/v1/group-buys/{id}/proxy-members/{memberId}': { row: LEADER, note: 'issue 13: its leader removes a neighbour while open' },
   // trade-in
   'GET /api/v1/trade-in/categories':               { row: PUBLIC, note: 'API.md' },
   'POST /api/v1/trade-in/quotes':                  { row: USER, note: 'API.md' },
@@ -233,6 +234,7 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/products/{id}', '/products/AC-GREE-1')
         .replace('/images/{name}', '/images/tv.svg')
         .replace('/group-buys/{id}', '/group-buys/01DEMO0GR0UPBUY0000000000')
+        .replace('/proxy-members/{memberId}', '/proxy-members/01AUTHZNOSUCHMEMBER0000000')
         .replace('/store/leaders/{userId}', '/store/leaders/01AUTHZNOSUCHUSER000000000')
         .replace('/trade-in/quotes/{id}', `/trade-in/quotes/${villagerQuote}`)
         .replace('/orders/{id}', `/orders/${villagerOrder.id}`)

@@ -73,7 +73,9 @@ export const configSchema = z
         // Logins: mainly per WeChat identity and per code; per address a budget a carrier-NAT address fits (config/README.md).
         loginPerIdentity: rateLimit, loginPerCode: rateLimit, loginPerAddress: rateLimit,
         // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
-        pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit })
+        pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit,
+        // Order creation per buyer (hoarding).
+        orderPerUser: rateLimit })
       .strict(),
     trustedProxies: z
       .object({
@@ -105,6 +107,18 @@ export const configSchema = z
     outbox: z.object({ dispatchIntervalMs: z.number().int().positive() }).strict(),
     jobs: z.object({ enabled: z.boolean() }).strict(),
     afterSales: afterSalesConfig,
+    /** Rules that keep the business from being gamed (hoarding, fake sales, giveaway prices): config/README.md. */
+    safeguards: z
+      .object({
+        /** Units one user may hold in open (not yet picked up) direct orders, all SKUs together and per SKU. */
+        maxOpenUnitsPerUser: z.number().int().positive(),
+        maxOpenUnitsPerSku: z.number().int().positive(),
+        /** A settlement that keeps failing for another reason than stock gives up after this many tries: the group fails. */
+        maxSettleAttempts: z.number().int().positive(),
+        /** The lowest group-buy tier price, in basis points of the SKU's price, by category (`default` for the rest). */
+        groupPriceFloorBps: z.record(z.string(), z.number().int().min(0).max(10_000)).refine((r) => r.default !== undefined, 'needs a default'),
+      })
+      .strict(),
   })
   .strict();
 

@@ -58,7 +58,7 @@ async function tellEscalations(deps: Deps, ticketIds: string[]): Promise<void> {
     const people = new Map([...managersOf.get(t.storeId)!, ...admins].filter((p) => p.openid).map((p) => [p.id, p.openid!]));
     for (const openid of people.values()) {
       messages.push({
-        touser: openid, templateId: 'ticket_escalated', page: `pages/grid/ticket?id=${t.id}`,
+        touser: openid, template: 'ticketEscalated', page: `pages/grid/ticket?id=${t.id}`,
         data: { thing1: { value: `${t.storeName}的${KIND_NAMES[t.kind]}工单超时未受理` }, time2: { value: shanghaiMinute(t.respondBy) } },
       });
     }

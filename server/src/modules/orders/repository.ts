@@ -60,6 +60,36 @@ export async function insertItems(conn: PoolConnection, items: ItemRow[]): Promi
   );
 }
 
+/** The CHECK that refuses units past a buyer's cap (open_unit_holds). */
+export const HOLDS_CHECK = 'ck_open_unit_holds_cap';
+
+/**
+ * Counts a direct order's units against the buyer's caps, all SKUs together (sku_id '') and per
+ * SKU, in one statement; past a cap the CHECK refuses it. Rows go in key order, so two orders of
+ * one buyer lock them in the same order.
+ */
+export function holdUnitsStatement(userId: string, items: { skuId: string; units: number }[], caps: { maxOpenUnitsPerUser: number; maxOpenUnitsPerSku: number }): { sql: string; values: unknown[] } {
+  const total = items.reduce((n, i) => n + i.units, 0);
+  const rows = [[userId, '', total, caps.maxOpenUnitsPerUser], ...[...items].sort((a, b) => (a.skuId < b.skuId ? -1 : 1)).map((i) => [userId, i.skuId, i.units, caps.maxOpenUnitsPerSku])];
+  return {
+    sql: 'INSERT INTO open_unit_holds (user_id, sku_id, units, cap) VALUES ? ON DUPLICATE KEY UPDATE units = units + VALUES(units), cap = VALUES(cap)',
+    values: [rows],
+  };
+}
+
+/** A direct order that leaves awaiting_pickup gives its units back to the buyer's caps. */
+export async function releaseHolds(conn: PoolConnection, orderId: string): Promise<void> {
+  await conn.query(
+    `UPDATE open_unit_holds h
+       JOIN (SELECT o.user_id AS userId, i.sku_id AS skuId, i.units FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.id = ? AND o.source = 'direct'
+             UNION ALL
+             SELECT o.user_id, '', SUM(i.units) FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.id = ? AND o.source = 'direct' GROUP BY o.user_id) x
+         ON h.user_id = x.userId AND h.sku_id = x.skuId
+        SET h.units = GREATEST(h.units - x.units, 0)`,
+    [orderId, orderId],
+  );
+}
+
 export async function returnUnits(conn: PoolConnection, orderId: string): Promise<void> {
   await conn.query('UPDATE skus s JOIN order_items i ON i.sku_id = s.id SET s.available = s.available + i.units WHERE i.order_id = ?', [orderId]);
 }

@@ -42,6 +42,12 @@ export function newPickupCode(): string {
   return String(randomInt(0, 100_000_000)).padStart(8, '0');
 }
 
+/** 409 OPEN_UNITS_LIMIT: the buyer already holds as many units in open orders as a household needs. */
+const openUnitsLimit = (deps: Deps) => {
+  const { maxOpenUnitsPerUser, maxOpenUnitsPerSku } = deps.config.safeguards;
+  return conflict('OPEN_UNITS_LIMIT', `每户未提货的订单最多 ${maxOpenUnitsPerUser} 台（同一款最多 ${maxOpenUnitsPerSku} 台），请先提货或取消不要的订单`);
+};
+
 const expiry = (deps: Deps) => new Date(Date.now() + deps.config.orders.expireAfterDays * 86_400_000);
 
 export type { Statement };
@@ -71,18 +77,20 @@ export async function placeOrderInTx(
   try {
     results = await batch(conn, [
       ...leading,
+      repo.holdUnitsStatement(input.userId, input.items, deps.config.safeguards),
       { sql: 'SELECT id FROM stores WHERE id = ?', values: [input.storeId] },
       { sql: 'SELECT s.id, s.product_id AS productId, p.category, p.brand, s.price_fen AS priceFen, s.spec, p.name AS productName FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (?)', values: [skuIds] },
       // SKU rows are locked in id order, so concurrent multi-item orders cannot deadlock.
       ...[...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId)).map((i) => ({ sql: 'UPDATE skus SET available = available - ? WHERE id = ?', values: [i.units, i.skuId] })),
     ]);
   } catch (err) {
+    if (isCheckViolation(err, repo.HOLDS_CHECK)) throw openUnitsLimit(deps);
     if (isCheckViolation(err)) throw conflict('INSUFFICIENT_STOCK', '库存不足');
     // Reads and UPDATEs of `available` cannot hit a unique key: only a leading statement can.
     if (leading.length && isDuplicateKey(err)) throw new LeadingDuplicate();
     throw err;
   }
-  const [storeRows, skuRows] = results.slice(leading.length, leading.length + 2) as [unknown[], { id: string; productId: string; category: string; brand: string; priceFen: number; spec: string; productName: string }[]];
+  const [storeRows, skuRows] = results.slice(leading.length + 1, leading.length + 3) as [unknown[], { id: string; productId: string; category: string; brand: string; priceFen: number; spec: string; productName: string }[]];
   if (!storeRows.length) throw notFound('门店不存在');
   const skus = new Map(skuRows.map((r) => [r.id, r]));
   if (input.items.some((i) => !skus.has(i.skuId))) throw notFound('商品不存在');
@@ -282,6 +290,7 @@ export async function getMyOrder(deps: Deps, user: AuthUser, id: string) {
 async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to: 'cancelled' | 'expired', actor: string | null, guard: { userId?: string }): Promise<boolean> {
   if (!(await repo.closeOrder(conn, id, to, guard))) return false;
   await repo.returnUnits(conn, id);
+  await repo.releaseHolds(conn, id);
   await couponAdjustment.release(conn, id);
   await tradeInAdjustment.release(conn, id);
   await repo.insertAudit(conn, { orderId: id, actorUserId: actor, action: to === 'cancelled' ? 'cancel' : 'expire', fromState: 'awaiting_pickup', toState: to });
@@ -359,6 +368,7 @@ export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string
 export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string, input: { paymentMethod: string; tradeInInspection?: TradeInInspection }) {
   const result = await withTransaction(deps.db, async (conn) => {
     if (!(await repo.markPickedUp(conn, orderId, owner.id, input.paymentMethod))) return null;
+    await repo.releaseHolds(conn, orderId);
     let tradeIn: { quotedFen: number; finalFen: number } | null = null;
     if (input.tradeInInspection) {
       tradeIn = await tradeInAdjustment.inspect(conn, orderId, input.tradeInInspection);
