@@ -56,6 +56,8 @@ export const configSchema = z
       .strict(),
     coupons: z.object({ persistIntervalMs: z.number().int().positive(), reconcileIntervalMs: z.number().int().positive() }).strict(),
     tradeIn: z.object({ quoteValidDays: z.number().int().positive() }).strict(),
+    /** How often the outbox dispatcher looks for new events and due deliveries. */
+    outbox: z.object({ dispatchIntervalMs: z.number().int().positive() }).strict(),
     jobs: z.object({ enabled: z.boolean() }).strict(),
   })
   .strict();

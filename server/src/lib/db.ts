@@ -3,6 +3,8 @@ import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaClient } from '../generated/prisma/client';
 
 export type Db = mysql.Pool;
+/** One SQL statement with its placeholder values, for callers that send several in one round trip. */
+export type Statement = { sql: string; values: unknown[] };
 export type { PrismaClient };
 
 export type DbTarget = { host: string; port: number; user: string; password: string; database: string };
