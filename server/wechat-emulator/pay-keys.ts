@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
+import { DEV_PAY_MARKERS } from '../src/lib/config';
 
 /**
  * The merchant account the emulator opens in development and tests: the merchant's API key pair
@@ -18,9 +19,6 @@ export type PayKeys = {
   apiV3Key: string;
 };
 
-export const DEV_MCH_ID = '1900000109';
-export const DEV_SERIAL_PREFIX = 'DEV';
-export const DEV_PUBLIC_KEY_ID_PREFIX = 'PUB_KEY_ID_DEV';
 
 const pemPair = () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -32,11 +30,11 @@ export function generateDevPayKeys(): PayKeys {
   const platform = pemPair();
   const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return {
-    mchId: DEV_MCH_ID,
-    merchantSerial: DEV_SERIAL_PREFIX + randomBytes(18).toString('hex').toUpperCase(),
+    mchId: DEV_PAY_MARKERS.mchId,
+    merchantSerial: DEV_PAY_MARKERS.serialPrefix + randomBytes(18).toString('hex').toUpperCase(),
     merchantPrivateKey: merchant.privateKey,
     merchantPublicKey: merchant.publicKey,
-    platformPublicKeyId: DEV_PUBLIC_KEY_ID_PREFIX + Array.from({ length: 24 }, () => randomInt(0, 10)).join(''),
+    platformPublicKeyId: DEV_PAY_MARKERS.publicKeyIdPrefix + Array.from({ length: 24 }, () => randomInt(0, 10)).join(''),
     platformPrivateKey: platform.privateKey,
     platformPublicKey: platform.publicKey,
     apiV3Key: Array.from({ length: 32 }, () => alnum[randomInt(0, alnum.length)]).join(''),
@@ -74,4 +72,16 @@ export function payKeysFromEnv(env: NodeJS.ProcessEnv): PayKeys | null {
 /** Every key, for a parent that starts both the emulator and BFFs (npm start). */
 export function allPayKeysEnv(keys: PayKeys): Record<string, string> {
   return { ...payKeysEnv(keys), WECHATPAY_MERCHANT_PUBLIC_KEY: keys.merchantPublicKey, WECHATPAY_PLATFORM_PRIVATE_KEY: keys.platformPrivateKey };
+}
+
+/** The BFF's `wechatPay` configuration for these keys (the merchant's side only). */
+export function payKeysConfig(keys: PayKeys) {
+  return {
+    mchId: keys.mchId,
+    merchantSerial: keys.merchantSerial,
+    merchantPrivateKey: keys.merchantPrivateKey,
+    platformPublicKeyId: keys.platformPublicKeyId,
+    platformPublicKey: keys.platformPublicKey,
+    apiV3Key: keys.apiV3Key,
+  };
 }
