@@ -79,6 +79,8 @@ export const configSchema = z
         /** A payment still pending after this is asked about (a notification may be lost). */
         queryPendingAfterSeconds: z.number().int().positive(),
         jobIntervalMs: z.number().int().positive(),
+        /** The first wait before asking WeChat again (refunds, shipping info); it doubles, up to an hour. */
+        retryBaseSeconds: z.number().int().positive(),
         /** Yesterday's trade bill is fetched after this hour, Beijing time (WeChat makes it from 9 o'clock). */
         billAfterHour: z.number().int().min(0).max(23),
       })

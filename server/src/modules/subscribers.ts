@@ -1,7 +1,8 @@
 import type { Subscriber } from '../lib/outbox';
+import { paymentsSubscribers } from './payments/subscribers';
 
 /**
  * Every capability's reactions to other capabilities' events (server/src/lib/outbox.ts), one spread
  * per capability: `...afterSalesSubscribers`. The dispatcher fans each event out to these.
  */
-export const subscribers: Subscriber[] = [];
+export const subscribers: Subscriber[] = [...paymentsSubscribers];

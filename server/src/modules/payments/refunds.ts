@@ -19,6 +19,9 @@ import { wechatPay, WechatPayError } from './wechatpay';
  */
 export type RefundCause = 'order_closed' | 'after_sales';
 
+/** The wait before asking WeChat again: the configured base, doubling, at most an hour. */
+export const retryDelaySeconds = (deps: Deps, attempts: number) => Math.min(3600, deps.config.wechatPay.retryBaseSeconds * 2 ** Math.min(attempts, 12));
+
 /** Inside the caller's transaction; returns the refund's id, or null when this cause already has one or nothing is left to refund. */
 export async function openRefundInTx(
   conn: PoolConnection, payment: Pick<repo.PaymentRow, 'id' | 'orderId' | 'amountFen' | 'status'>,
@@ -70,16 +73,14 @@ export async function submitRefund(deps: Deps, refundId: string): Promise<void> 
       paymentMetrics(deps).refunds.inc({ outcome: 'failed' });
       return;
     }
-    await repo.deferRefund(deps.db, refund.id, retryDelaySeconds(refund.attempts), (err as Error).message);
+    await repo.deferRefund(deps.db, refund.id, retryDelaySeconds(deps, refund.attempts), (err as Error).message);
   }
 }
-
-const retryDelaySeconds = (attempts: number) => Math.min(3600, 5 * 2 ** Math.min(attempts, 10));
 
 /** Applies WeChat Pay's word about a refund: processing, or its end (once), with the payment's amounts. */
 export async function applyRefundStatus(deps: Deps, refund: repo.RefundRow, status: WechatRefundStatus, wechatRefundId: string | null, inTx?: PoolConnection): Promise<boolean> {
   if (status === 'PROCESSING') {
-    await repo.markRefundProcessing(inTx ?? deps.db, refund.id, wechatRefundId ?? '', retryDelaySeconds(refund.attempts + 3));
+    await repo.markRefundProcessing(inTx ?? deps.db, refund.id, wechatRefundId ?? '', retryDelaySeconds(deps, refund.attempts + 1));
     return false;
   }
   const to = status === 'SUCCESS' ? 'success' : status === 'CLOSED' ? 'closed' : 'abnormal';
@@ -113,11 +114,11 @@ export async function followRefunds(deps: Deps, limit = 100): Promise<number> {
     }
     try {
       const view = await wechatPay(deps).queryRefund(refund.id);
-      if (!view) await repo.deferRefund(deps.db, refund.id, retryDelaySeconds(refund.attempts), 'WeChat Pay does not know this refund');
-      else if (view.status === 'PROCESSING') await repo.deferRefund(deps.db, refund.id, retryDelaySeconds(refund.attempts), null);
+      if (!view) await repo.deferRefund(deps.db, refund.id, retryDelaySeconds(deps, refund.attempts), 'WeChat Pay does not know this refund');
+      else if (view.status === 'PROCESSING') await repo.deferRefund(deps.db, refund.id, retryDelaySeconds(deps, refund.attempts), null);
       else await applyRefundStatus(deps, refund, view.status, view.refund_id);
     } catch (err) {
-      await repo.deferRefund(deps.db, refund.id, retryDelaySeconds(refund.attempts), (err as Error).message);
+      await repo.deferRefund(deps.db, refund.id, retryDelaySeconds(deps, refund.attempts), (err as Error).message);
     }
   }
   return due.length;
