@@ -8,7 +8,7 @@ async function main() {
   // npm start hands the emulator and the BFF the same development keys; alone, it makes its own.
   const em = await startEmulator({ port: config.wechat.emulatorPort, appId: config.wechat.appId, appSecret: config.wechat.appSecret, payKeys: payKeysFromEnv(process.env) ?? undefined });
   console.log(`WeChat emulator listening on ${em.url}`);
-  const stop = () => em.close().then(() => process.exit(0));
+  const stop = () => void em.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -87,6 +87,7 @@ const shanghaiDateTime = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString(
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(0, 10)).join('');
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 const OUT_NO = /^[A-Za-z0-9_*|-]{6,64}$/;
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -324,7 +325,7 @@ export function createPayEmulator(options: {
     if (method === 'POST' && path === '/v3/pay/transactions/jsapi') {
       const amount = json.amount as { total?: unknown } | undefined;
       const payer = json.payer as { openid?: unknown } | undefined;
-      const outTradeNo = String(json.out_trade_no ?? '');
+      const outTradeNo = text(json.out_trade_no);
       if (json.appid !== options.appId) return fail(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid 和 mch_id 不匹配');
       if (json.mchid !== options.keys.mchId) return fail(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid 和 mch_id 不匹配');
       if (!OUT_NO.test(outTradeNo) || outTradeNo.length > 32) return fail(res, 400, 'PARAM_ERROR', 'out_trade_no 格式错误');
@@ -372,9 +373,9 @@ export function createPayEmulator(options: {
     }
 
     if (method === 'POST' && path === '/v3/refund/domestic/refunds') {
-      const outRefundNo = String(json.out_refund_no ?? '');
+      const outRefundNo = text(json.out_refund_no);
       const amount = json.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;
-      const outTradeNo = typeof json.out_trade_no === 'string' ? json.out_trade_no : byTransaction.get(String(json.transaction_id ?? '')) ?? '';
+      const outTradeNo = typeof json.out_trade_no === 'string' ? json.out_trade_no : byTransaction.get(text(json.transaction_id)) ?? '';
       const t = trades.get(outTradeNo);
       if (!OUT_NO.test(outRefundNo)) return fail(res, 400, 'PARAM_ERROR', 'out_refund_no 格式错误');
       if (!amount || !Number.isInteger(amount.refund) || (amount.refund as number) < 1 || !Number.isInteger(amount.total) || amount.currency !== 'CNY') return fail(res, 400, 'PARAM_ERROR', 'amount 格式错误');
@@ -388,7 +389,7 @@ export function createPayEmulator(options: {
       const taken = [...refunds.values()].filter((r) => r.out_trade_no === outTradeNo && r.status !== 'CLOSED').reduce((n, r) => n + r.refund, 0);
       if (taken + (amount.refund as number) > t.total) return fail(res, 400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额');
       const refund: Refund = {
-        refund_id: `50${digits(30)}`, out_refund_no: outRefundNo, out_trade_no: outTradeNo, transaction_id: t.transaction_id, reason: String(json.reason ?? ''),
+        refund_id: `50${digits(30)}`, out_refund_no: outRefundNo, out_trade_no: outTradeNo, transaction_id: t.transaction_id, reason: text(json.reason),
         notify_url: typeof json.notify_url === 'string' ? json.notify_url : null, refund: amount.refund as number, total: t.total, status: 'PROCESSING', create_time: Date.now(), success_time: null,
       };
       refunds.set(outRefundNo, refund);

@@ -60,8 +60,8 @@ describe('the transactional outbox', () => {
     const seen: string[] = [];
     const other: string[] = [];
     const subs: Subscriber[] = [
-      { name: 'test.once', events: ['test.once'], handle: async (_d, e) => void seen.push(e.aggregateId) },
-      { name: 'test.other', events: ['test.never'], handle: async (_d, e) => void other.push(e.aggregateId) },
+      { name: 'test.once', events: ['test.once'], handle: (_d, e) => Promise.resolve(void seen.push(e.aggregateId)) },
+      { name: 'test.other', events: ['test.never'], handle: (_d, e) => Promise.resolve(void other.push(e.aggregateId)) },
     ];
     const ids = Array.from({ length: 30 }, (_, i) => `once-${i}-${randomBytes(3).toString('hex')}`);
     await withTransaction(t.deps.db, async (conn) => {
@@ -77,7 +77,7 @@ describe('the transactional outbox', () => {
   it('when a handler fails, then its delivery is retried with backoff until it succeeds, and the error is kept meanwhile', async () => {
     let calls = 0;
     const aggregateId = `flaky-${randomBytes(4).toString('hex')}`;
-    const subs: Subscriber[] = [{ name: 'test.flaky', events: ['test.flaky'], handle: async () => { calls++; if (calls < 3) throw new Error(`boom ${calls}`); } }];
+    const subs: Subscriber[] = [{ name: 'test.flaky', events: ['test.flaky'], handle: () => (++calls < 3 ? Promise.reject(new Error(`boom ${calls}`)) : Promise.resolve()) }];
     await withTransaction(t.deps.db, (conn) => publishEvent(conn, 'test.flaky', aggregateId, {}));
     await dispatchOutbox(t.deps, subs);
     const row = async () => {
@@ -100,7 +100,7 @@ describe('the transactional outbox', () => {
     const aggregateId = `crash-${randomBytes(4).toString('hex')}`;
     const handled: OutboxEvent[] = [];
     const dying: Subscriber[] = [{ name: 'test.crash', events: ['test.crash'], handle: () => new Promise<void>(() => undefined) }];
-    const healthy: Subscriber[] = [{ name: 'test.crash', events: ['test.crash'], handle: async (_d, e) => void handled.push(e) }];
+    const healthy: Subscriber[] = [{ name: 'test.crash', events: ['test.crash'], handle: (_d, e) => Promise.resolve(void handled.push(e)) }];
     await withTransaction(t.deps.db, (conn) => publishEvent(conn, 'test.crash', aggregateId, { x: 1 }));
     void dispatchOutbox(t.deps, dying);
     const claimed = async () => {
@@ -118,7 +118,7 @@ describe('the transactional outbox', () => {
 
   it('when a handler keeps failing, then the delivery is given up after the last attempt and counted', async () => {
     const aggregateId = `dead-${randomBytes(4).toString('hex')}`;
-    const subs: Subscriber[] = [{ name: 'test.dead', events: ['test.dead'], handle: async () => { throw new Error('always'); } }];
+    const subs: Subscriber[] = [{ name: 'test.dead', events: ['test.dead'], handle: () => Promise.reject(new Error('always')) }];
     await withTransaction(t.deps.db, (conn) => publishEvent(conn, 'test.dead', aggregateId, {}));
     await dispatchOutbox(t.deps, subs);
     await t.deps.db.query(`UPDATE outbox_deliveries SET attempts = ?, next_attempt_at = NOW(3) WHERE subscriber = 'test.dead'`, [MAX_ATTEMPTS - 1]);

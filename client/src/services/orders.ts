@@ -36,7 +36,7 @@ export const ordersApi = {
       Taro.setStorageSync(cacheKey(id), order)
       return { order, offline: false }
     } catch (err) {
-      const cached = Taro.getStorageSync(cacheKey(id)) as Order | ''
+      const cached = Taro.getStorageSync<Order | ''>(cacheKey(id))
       if (cached && (err as { code?: string }).code === 'NETWORK') return { order: cached, offline: true }
       throw err
     }
@@ -46,7 +46,8 @@ export const ordersApi = {
 
 export const storeConsoleApi = {
   pickups: () => request<{ items: StoreOrder[] }>('/store/pickups?status=awaiting_pickup'),
-  verify: (code: string) => request<StoreOrder>('/store/pickups/verify', { method: 'POST', data: { code } }),
+  /** Quiet: the console says in its own words why a code was not found, was used, or must wait. */
+  verify: (code: string) => request<StoreOrder>('/store/pickups/verify', { method: 'POST', data: { code }, quiet: true }),
   confirm: (orderId: string, body: { paymentMethod: 'cash' | 'wechat_qr' | 'prepaid'; tradeInInspection?: { condition: string; working: boolean } }) =>
     request<StoreOrder & { tradeIn: { quotedFen: number; finalFen: number; differenceFen: number } | null }>(`/store/pickups/${orderId}/confirm`, { method: 'POST', data: body }),
 }

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { compileTrust } from './client-address';
 
 /**
  * Configuration: config/default.json, then config/<env>.json, then the environment variables
@@ -9,7 +10,10 @@ import { z } from 'zod';
  * the start naming the setting.
  */
 
-const rateLimit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).strict();
+/** `points` per `durationSeconds`; with `blockSeconds`, running out locks the key that long. */
+const rateLimit = z
+  .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive(), blockSeconds: z.number().int().positive().optional() })
+  .strict();
 
 export const configSchema = z
   .object({
@@ -42,7 +46,24 @@ export const configSchema = z
       })
       .strict(),
     rateLimits: z
-      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, pickupVerify: rateLimit, search: rateLimit })
+      .object({ claimPerUser: rateLimit, claimPerIp: rateLimit, search: rateLimit,
+        // Logins: mainly per WeChat identity and per code; per address a budget a carrier-NAT address fits (config/README.md).
+        loginPerIdentity: rateLimit, loginPerCode: rateLimit, loginPerAddress: rateLimit,
+        // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
+        pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit })
+      .strict(),
+    trustedProxies: z
+      .object({
+        addresses: z.array(z.string()).refine((list) => {
+          try {
+            compileTrust({ addresses: list, hops: 1 });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be IP addresses or CIDRs, e.g. 10.0.0.0/8'),
+        hops: z.number().int().min(1).max(5),
+      })
       .strict(),
     orders: z.object({ expireAfterDays: z.number().positive(), sweepIntervalMs: z.number().int().positive() }).strict(),
     groupBuy: z
@@ -122,6 +143,8 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'WECHATPAY_PUBLIC_KEY', path: ['wechatPay', 'platformPublicKey'], kind: 'pem' },
   { name: 'WECHATPAY_API_V3_KEY', path: ['wechatPay', 'apiV3Key'], kind: 'string' },
   { name: 'WECHATPAY_NOTIFY_URL', path: ['wechatPay', 'notifyUrl'], kind: 'string' },
+  { name: 'TRUSTED_PROXIES', path: ['trustedProxies', 'addresses'], kind: 'list' },
+  { name: 'TRUSTED_PROXY_HOPS', path: ['trustedProxies', 'hops'], kind: 'int' },
 ];
 
 export class ConfigError extends Error {}
@@ -138,7 +161,7 @@ export function deepMerge(base: Json, over: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (k === '//') continue;
-    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Json, v) : v;
+    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k], v) : v;
   }
   return out;
 }

@@ -61,7 +61,7 @@ function coalesceWrites(node: Redis): void {
         });
       }
       return write(...args);
-    }) as Socket['write'];
+    });
   });
 }
 

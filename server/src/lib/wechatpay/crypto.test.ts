@@ -84,8 +84,7 @@ describe('verifying what WeChat Pay sends', () => {
   it("when WeChat probes with a WECHATPAY/SIGNTEST/ signature or a header is missing, then it fails", () => {
     const headers = headersOf(signMessage({ serial: PUB_KEY_ID, privateKey: platform.privateKey }, body));
     expect(verifySignedMessage({ headers: { ...headers, 'wechatpay-signature': 'WECHATPAY/SIGNTEST/abc' }, body, trusted })).toEqual({ ok: false, reason: 'bad_signature' });
-    const { 'wechatpay-nonce': _nonce, ...rest } = headers;
-    expect(verifySignedMessage({ headers: rest, body, trusted })).toEqual({ ok: false, reason: 'missing_headers' });
+    expect(verifySignedMessage({ headers: { ...headers, 'wechatpay-nonce': undefined }, body, trusted })).toEqual({ ok: false, reason: 'missing_headers' });
   });
 });
 

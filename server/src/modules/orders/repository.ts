@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { Db } from '../../lib/db';
+import { allOf, type Db } from '../../lib/db';
 
 /** The only place that reads and writes orders, their items and their audit. */
 export type OrderRow = {
@@ -67,31 +67,38 @@ export async function returnUnits(conn: PoolConnection, orderId: string): Promis
 }
 
 export async function findOrder(db: Db | PoolConnection, where: { id: string; userId?: string; ownerId?: string; openCode?: string }): Promise<OrderRow | null> {
-  const cond: string[] = ['o.id = ?'];
-  const args: unknown[] = [where.id];
-  if (where.userId) (cond.push('o.user_id = ?'), args.push(where.userId));
-  if (where.ownerId) (cond.push('o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)'), args.push(where.ownerId));
-  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.join(' AND ')}`, args);
+  const cond = allOf([
+    ['o.id = ?', where.id],
+    where.userId && ['o.user_id = ?', where.userId],
+    where.ownerId && ['o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)', where.ownerId],
+  ]);
+  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.sql}`, cond.values);
   return (rows as OrderRow[])[0] ?? null;
 }
 
-/** The order behind an open pickup code, only at the owner's own stores. */
-export async function findOpenOrderByCode(db: Db, code: string, ownerId: string): Promise<OrderRow | null> {
+/**
+ * The order behind a pickup code at the owner's own stores: the open one, or else the latest one
+ * already handed over with that code (codes are unique among open orders only). Cancelled and
+ * expired orders are not found. Other stores' orders never are.
+ */
+export async function findOrderByCodeAtOwnerStores(db: Db, code: string, ownerId: string): Promise<OrderRow | null> {
   const [rows] = await db.query(
-    `${ORDER_SELECT} WHERE o.open_pickup_code = ? AND o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
+    `${ORDER_SELECT} WHERE o.pickup_code = ? AND o.status IN ('awaiting_pickup', 'picked_up')
+       AND o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)
+     ORDER BY o.status = 'awaiting_pickup' DESC, o.picked_up_at DESC LIMIT 1`,
     [code, ownerId],
   );
   return (rows as OrderRow[])[0] ?? null;
 }
 
 export async function listOrders(db: Db, f: { userId?: string; ownerId?: string; status?: string; cursor?: string; limit: number }): Promise<OrderRow[]> {
-  const cond: string[] = [];
-  const args: unknown[] = [];
-  if (f.userId) (cond.push('o.user_id = ?'), args.push(f.userId));
-  if (f.ownerId) (cond.push('o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)'), args.push(f.ownerId));
-  if (f.status) (cond.push('o.status = ?'), args.push(f.status));
-  if (f.cursor) (cond.push('o.id < ?'), args.push(f.cursor));
-  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.join(' AND ')} ORDER BY o.id DESC LIMIT ?`, [...args, f.limit + 1]);
+  const cond = allOf([
+    f.userId && ['o.user_id = ?', f.userId],
+    f.ownerId && ['o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)', f.ownerId],
+    f.status && ['o.status = ?', f.status],
+    f.cursor && ['o.id < ?', f.cursor],
+  ]);
+  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.sql} ORDER BY o.id DESC LIMIT ?`, [...cond.values, f.limit + 1]);
   return rows as OrderRow[];
 }
 
@@ -118,12 +125,14 @@ export type CloseGuard = { userId?: string; unpaidOnlineCreatedBefore?: Date };
  * never paid, its pay window (`unpaidOnlineCreatedBefore`).
  */
 export async function closeOrder(conn: PoolConnection, id: string, to: 'cancelled' | 'expired', guard: CloseGuard): Promise<boolean> {
-  const cond = ["id = ?", "status = 'awaiting_pickup'"];
-  const args: unknown[] = [to, id];
-  if (guard.userId) (cond.push('user_id = ?'), args.push(guard.userId));
-  if (guard.unpaidOnlineCreatedBefore) (cond.push("payment_mode = 'online'", 'paid_at IS NULL', 'created_at <= ?'), args.push(guard.unpaidOnlineCreatedBefore));
-  else if (to === 'expired') cond.push('expires_at <= NOW(3)');
-  const [r] = await conn.query(`UPDATE orders SET status = ?, open_pickup_code = NULL, closed_at = NOW(3) WHERE ${cond.join(' AND ')}`, args);
+  const cond = allOf([
+    ['id = ?', id],
+    ["status = 'awaiting_pickup'"],
+    guard.userId && ['user_id = ?', guard.userId],
+    guard.unpaidOnlineCreatedBefore && ["payment_mode = 'online' AND paid_at IS NULL AND created_at <= ?", guard.unpaidOnlineCreatedBefore],
+    !guard.unpaidOnlineCreatedBefore && to === 'expired' && ['expires_at <= NOW(3)'],
+  ]);
+  const [r] = await conn.query(`UPDATE orders SET status = ?, open_pickup_code = NULL, closed_at = NOW(3) WHERE ${cond.sql}`, [to, ...cond.values]);
   return (r as { affectedRows: number }).affectedRows === 1;
 }
 

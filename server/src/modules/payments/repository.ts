@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { Db } from '../../lib/db';
+import { allOf, type Db } from '../../lib/db';
 
 /** The only place that reads and writes payments, their refunds, notifications, shipments and reconciliation. */
 export type PaymentStatus = 'created' | 'paid' | 'closed' | 'refunding' | 'refunded';
@@ -17,13 +17,9 @@ const PAYMENT_SELECT = `SELECT id, order_id AS orderId, user_id AS userId, store
 type Conn = Db | PoolConnection;
 
 export async function findPayment(db: Conn, where: { id?: string; orderId?: string; userId?: string }, forUpdate = false): Promise<PaymentRow | null> {
-  const cond: string[] = [];
-  const args: unknown[] = [];
-  if (where.id) (cond.push('id = ?'), args.push(where.id));
-  if (where.orderId) (cond.push('order_id = ?'), args.push(where.orderId));
-  if (where.userId) (cond.push('user_id = ?'), args.push(where.userId));
-  if (!cond.length) return null;
-  const [rows] = await db.query(`${PAYMENT_SELECT} WHERE ${cond.join(' AND ')}${forUpdate ? ' FOR UPDATE' : ''}`, args);
+  const cond = allOf([where.id && ['id = ?', where.id], where.orderId && ['order_id = ?', where.orderId], where.userId && ['user_id = ?', where.userId]]);
+  if (!cond.sql) return null;
+  const [rows] = await db.query(`${PAYMENT_SELECT} WHERE ${cond.sql}${forUpdate ? ' FOR UPDATE' : ''}`, cond.values);
   return (rows as PaymentRow[])[0] ?? null;
 }
 
@@ -123,12 +119,11 @@ export async function reserveRefund(conn: PoolConnection, paymentId: string, fen
 }
 
 export async function findRefund(db: Conn, where: { id?: string; paymentId?: string; cause?: string; causeRef?: string }): Promise<RefundRow | null> {
-  const cond: string[] = [];
-  const args: unknown[] = [];
-  for (const [k, col] of [['id', 'id'], ['paymentId', 'payment_id'], ['cause', 'cause'], ['causeRef', 'cause_ref']] as const) {
-    if (where[k]) (cond.push(`${col} = ?`), args.push(where[k]));
-  }
-  const [rows] = await db.query(`${REFUND_SELECT} WHERE ${cond.join(' AND ')}`, args);
+  const cond = allOf([
+    where.id && ['id = ?', where.id], where.paymentId && ['payment_id = ?', where.paymentId], where.cause && ['cause = ?', where.cause], where.causeRef && ['cause_ref = ?', where.causeRef],
+  ]);
+  if (!cond.sql) return null;
+  const [rows] = await db.query(`${REFUND_SELECT} WHERE ${cond.sql}`, cond.values);
   return (rows as RefundRow[])[0] ?? null;
 }
 
