@@ -15,6 +15,28 @@ const rateLimit = z
   .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive(), blockSeconds: z.number().int().positive().optional() })
   .strict();
 
+/** After-sales (24小时售后管家): the response clock, windows, and each category's warranty, life and upkeep. */
+const maintenanceCycle = z.union([
+  z.object({ everyMonths: z.number().int().min(1).max(60) }).strict(),
+  /** Seasonal: due each year by this month-day in Asia/Shanghai (air conditioners cleaned before summer). */
+  z.object({ yearlyBy: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'MM-DD') }).strict(),
+]);
+const afterSalesConfig = z
+  .object({
+    respondWithinSeconds: z.number().int().positive(),
+    escalationSweepMs: z.number().int().positive(),
+    returnWindowDays: z.number().positive(),
+    exchangeWindowDays: z.number().positive(),
+    reminderSweepMs: z.number().int().positive(),
+    /** A reminder is made this many days before the upkeep is due. */
+    reminderLeadDays: z.number().min(0),
+    categories: z.record(
+      z.string(),
+      z.object({ warrantyMonths: z.number().int().min(0), typicalLifeYears: z.number().positive(), maintenance: maintenanceCycle.nullable() }).strict(),
+    ),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     env: z.enum(['development', 'test', 'production']),
@@ -109,6 +131,7 @@ export const configSchema = z
     /** How often the outbox dispatcher looks for new events and due deliveries. */
     outbox: z.object({ dispatchIntervalMs: z.number().int().positive() }).strict(),
     jobs: z.object({ enabled: z.boolean() }).strict(),
+    afterSales: afterSalesConfig,
   })
   .strict();
 
@@ -145,6 +168,7 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'WECHATPAY_NOTIFY_URL', path: ['wechatPay', 'notifyUrl'], kind: 'string' },
   { name: 'TRUSTED_PROXIES', path: ['trustedProxies', 'addresses'], kind: 'list' },
   { name: 'TRUSTED_PROXY_HOPS', path: ['trustedProxies', 'hops'], kind: 'int' },
+  { name: 'AFTER_SALES_RESPOND_WITHIN_S', path: ['afterSales', 'respondWithinSeconds'], kind: 'int' },
 ];
 
 export class ConfigError extends Error {}

@@ -100,3 +100,8 @@ export async function markUsed(conn: PoolConnection, couponId: string, userId: s
 export async function releaseForOrder(conn: PoolConnection, orderId: string): Promise<void> {
   await conn.query("UPDATE coupons SET status = 'unused', order_id = NULL, used_at = NULL WHERE order_id = ? AND status = 'used'", [orderId]);
 }
+
+/** After a refund: the order's coupon becomes usable again, if it has not expired meanwhile. */
+export async function releaseStillValidForOrder(conn: PoolConnection, orderId: string): Promise<void> {
+  await conn.query("UPDATE coupons SET status = 'unused', order_id = NULL, used_at = NULL WHERE order_id = ? AND status = 'used' AND expires_at > NOW(3)", [orderId]);
+}

@@ -16,7 +16,7 @@ export const CreateOrderBody = z
 
 export const PaymentMode = z.enum(['on_pickup', 'online']);
 
-export const OrderStatus = z.enum(['awaiting_pickup', 'picked_up', 'cancelled', 'expired']);
+export const OrderStatus = z.enum(['awaiting_pickup', 'picked_up', 'cancelled', 'expired', 'refunded']);
 
 export const OrdersQuery = ListQuery.extend({ status: OrderStatus.optional() }).strict();
 
