@@ -5,6 +5,7 @@ import { reconcileCoupons } from '../modules/coupons/consumer';
 import { settleDueGroupBuys } from '../modules/group-buys/service';
 import { dispatchOutbox } from '../lib/outbox';
 import { subscribers } from '../modules/subscribers';
+import { paymentJobs } from '../modules/payments/jobs';
 import { escalateOverdueTickets } from '../modules/after-sales/escalation';
 
 /** A job that runs on a timer in exactly one process at a time (it holds a lease while it runs). */
@@ -16,6 +17,7 @@ export const jobs: Job[] = [
   { name: 'settle-group-buys', intervalMs: (d) => d.config.groupBuy.settleIntervalMs, run: async (d) => void (await settleDueGroupBuys(d)) },
   { name: 'dispatch-outbox', intervalMs: (d) => d.config.outbox.dispatchIntervalMs, run: async (d) => void (await dispatchOutbox(d, subscribers)) },
   { name: 'expire-orders', intervalMs: (d) => d.config.orders.sweepIntervalMs, run: async (d) => void (await expireOverdueOrders(d)) },
+  ...paymentJobs,
   { name: 'escalate-tickets', intervalMs: (d) => d.config.afterSales.escalationSweepMs, run: async (d) => void (await escalateOverdueTickets(d)) },
 ];
 

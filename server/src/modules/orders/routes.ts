@@ -69,7 +69,8 @@ export const ordersModule: Module = {
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/store/pickups/:orderId/confirm', summary: 'Hand the goods over: picked_up, exactly once', tags: ['store'],
-      access: ['store_owner'], params: OrderIdParams, body: ConfirmBody, errors: [{ status: 409, code: 'ALREADY_PICKED_UP' }],
+      access: ['store_owner'], params: OrderIdParams, body: ConfirmBody,
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'ALREADY_PICKED_UP' }, { status: 409, code: 'ORDER_PREPAID' }, { status: 409, code: 'ORDER_NOT_PAID' }],
       handler: ({ params, body, user }) => confirmPickup(deps, user!, params.orderId, body),
     });
   },
