@@ -20,7 +20,7 @@ let t: TestContext;
 let villager: string;
 let owner: string;
 beforeAll(async () => {
-  t = await createTestContext({ seed: true, jobs: false });
+  t = await createTestContext({ seed: true, jobs: false, overrides: { safeguards: { maxOpenUnitsPerUser: 1000, maxOpenUnitsPerSku: 1000 } } });
   [villager, owner] = await Promise.all([t.login('demo_villager'), t.login('demo_owner')]);
 });
 afterAll(async () => t.stop());

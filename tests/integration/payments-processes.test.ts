@@ -19,7 +19,7 @@ let villager: string;
 let killNextAnswerer = false;
 
 beforeAll(async () => {
-  t = await createTestContext({ seed: true });
+  t = await createTestContext({ seed: true, overrides: { safeguards: { maxOpenUnitsPerUser: 1000, maxOpenUnitsPerSku: 1000 } } });
   balancer = await startBalancer({
     targets: () => bffs.filter((b) => b.child.exitCode === null && b.child.signalCode === null).map((b) => b.baseUrl),
     beforeAnswer: async (target, status) => {

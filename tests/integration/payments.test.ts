@@ -10,7 +10,7 @@ let villager: string;
 let neighbour: string;
 let owner: string;
 beforeAll(async () => {
-  t = await createTestContext({ seed: true });
+  t = await createTestContext({ seed: true, overrides: { safeguards: { maxOpenUnitsPerUser: 1000, maxOpenUnitsPerSku: 1000 } } });
   [villager, neighbour, owner] = await Promise.all([t.login('demo_villager'), t.login('pay_neighbour'), t.login('demo_owner')]);
 });
 afterAll(async () => t.stop());

@@ -49,7 +49,7 @@ describe('loadConfig', () => {
     expect(base).not.toMatch(/DEMO-|demo_/);
     const production = loadConfig({ environ: { ...prodSecrets, APP_ENV: 'production' } });
     expect(Object.keys(production.groupBuy.commissionRate)).toEqual(['default']);
-    expect(Object.values(production.wechat.subscribeTemplates)).toEqual(['', '', '', '']);
+    expect(Object.values(production.wechat.subscribeTemplates).every((id) => id === '')).toBe(true);
     const withTemplate = loadConfig({ environ: { ...prodSecrets, APP_ENV: 'production', WECHAT_TEMPLATE_ORDER_PICKED_UP: 'x6bXJ-tpl-id' } });
     expect(withTemplate.wechat.subscribeTemplates.orderPickedUp).toBe('x6bXJ-tpl-id');
   });
