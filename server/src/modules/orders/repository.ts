@@ -152,12 +152,16 @@ export async function closeOrder(conn: PoolConnection, id: string, to: 'cancelle
   return (r as { affectedRows: number }).affectedRows === 1;
 }
 
-/** The handover, exactly once, and only at the owner's own stores (ownership is part of the update). */
-export async function markPickedUp(conn: PoolConnection, id: string, ownerId: string, paymentMethod: string): Promise<boolean> {
+/**
+ * The handover, exactly once, only at the owner's own stores, only with the order's pickup code, and
+ * for an order with a trade-in only with the store's inspection: every condition is part of the update.
+ */
+export async function markPickedUp(conn: PoolConnection, h: { id: string; ownerId: string; code: string; paymentMethod: string; inspected: boolean }): Promise<boolean> {
   const [r] = await conn.query(
     `UPDATE orders SET status = 'picked_up', open_pickup_code = NULL, picked_up_at = NOW(3), payment_method = ?
-     WHERE id = ? AND status = 'awaiting_pickup' AND store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
-    [paymentMethod, id, ownerId],
+     WHERE id = ? AND status = 'awaiting_pickup' AND open_pickup_code = ? AND (trade_in_quote_id IS NULL OR ?)
+       AND store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
+    [h.paymentMethod, h.id, h.code, h.inspected, h.ownerId],
   );
   return (r as { affectedRows: number }).affectedRows === 1;
 }
