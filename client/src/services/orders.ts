@@ -4,7 +4,7 @@ import { request, newIdempotencyKey } from './request'
 export type Price = { itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number }
 export type Order = {
   id: string
-  status: 'awaiting_pickup' | 'picked_up' | 'cancelled' | 'expired'
+  status: 'awaiting_pickup' | 'picked_up' | 'cancelled' | 'expired' | 'refunded'
   pickupCode: string | null
   price: Price
   items: { skuId: string; productName: string; spec: string; units: number; unitPriceFen: number; category: string }[]
@@ -18,7 +18,7 @@ export type Order = {
 }
 export type StoreOrder = Order & { buyer: { nickname: string }; tradeIn?: { quoteId: string; creditFen: number } | null }
 
-export const STATUS_LABELS: Record<Order['status'], string> = { awaiting_pickup: '待提货', picked_up: '已提货', cancelled: '已取消', expired: '已过期' }
+export const STATUS_LABELS: Record<Order['status'], string> = { awaiting_pickup: '待提货', picked_up: '已提货', cancelled: '已取消', expired: '已过期', refunded: '已退款' }
 
 export type NewOrder = { storeId: string; items: { skuId: string; units: number }[]; couponId?: string; tradeInQuoteId?: string }
 

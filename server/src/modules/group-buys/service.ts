@@ -185,7 +185,7 @@ export async function notifyMembers(deps: Deps, event: OutboxEvent) {
   for (const { openid } of rows as { openid: string }[]) {
     await deps.wechat.notify({
       touser: openid,
-      templateId: succeeded ? 'group_buy_succeeded' : 'group_buy_failed',
+      template: succeeded ? 'groupBuySucceeded' : 'groupBuyFailed',
       page: `pages/group-buy-detail/index?id=${p.groupBuyId}`,
       data: { thing1: { value: succeeded ? '拼团成功，请到店提货' : FAILURE_MESSAGES[p.reason ?? 'below_min_units'] } },
     });

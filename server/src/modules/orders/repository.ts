@@ -199,3 +199,9 @@ export async function findIdempotencyKeyInTx(conn: PoolConnection, userId: strin
   return (rows as IdempotencyRecord[])[0] ?? { requestHash, statusCode: null, response: null };
 }
 
+
+/** A handed-over order paid back: refunded exactly once (false when it already was, or was never handed over). */
+export async function markRefunded(conn: PoolConnection, id: string): Promise<boolean> {
+  const [r] = await conn.query("UPDATE orders SET status = 'refunded', closed_at = NOW(3) WHERE id = ? AND status IN ('picked_up', 'delivered')", [id]);
+  return (r as { affectedRows: number }).affectedRows === 1;
+}
