@@ -140,7 +140,7 @@ const ordersAndPickups: WorkloadFactory = {
         const id = r.body.id as string;
         const v = await owners.call(owner, baseUrl, 'POST', '/api/v1/store/pickups/verify', { code: r.body.pickupCode }).catch(() => null);
         if (v?.status === 429) return { op: 'order + pickup', status: 201, acknowledged: `${id}:ordered` };
-        const c = await owners.call(owner, baseUrl, 'POST', `/api/v1/store/pickups/${id}/confirm`, { paymentMethod: 'cash' }).catch(() => null);
+        const c = await owners.call(owner, baseUrl, 'POST', `/api/v1/store/pickups/${id}/confirm`, { code: r.body.pickupCode, paymentMethod: 'cash' }).catch(() => null);
         return { op: 'order + pickup', status: c?.status ?? 0, code: c?.code, acknowledged: c?.status === 200 ? `${id}:picked_up` : `${id}:ordered` };
       },
       async verify(acks) {

@@ -168,7 +168,7 @@ describe('resource ownership', () => {
     const verify = await t.http.post('/api/v1/store/pickups/verify').set(auth(tokens.owner2!)).send({ code: order.pickupCode });
     expect(verify.status).toBe(404);
     expect(verify.body.error.code).toBe('NOT_FOUND');
-    const confirm = await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(tokens.owner2!)).send({ paymentMethod: 'cash' });
+    const confirm = await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(tokens.owner2!)).send({ code: order.pickupCode, paymentMethod: 'cash' });
     expect(confirm.status).toBe(404);
     expect(await orderStatus(order.id)).toBe('awaiting_pickup');
     const list2 = await t.http.get('/api/v1/store/pickups?status=awaiting_pickup').set(auth(tokens.owner2!));
@@ -176,7 +176,7 @@ describe('resource ownership', () => {
     expect(JSON.stringify(list2.body)).not.toContain(order.id);
     // positive control: the right owner
     expect((await t.http.post('/api/v1/store/pickups/verify').set(auth(tokens.owner1!)).send({ code: order.pickupCode })).status).toBe(200);
-    expect((await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(tokens.owner1!)).send({ paymentMethod: 'cash' })).status).toBe(200);
+    expect((await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(tokens.owner1!)).send({ code: order.pickupCode, paymentMethod: 'cash' })).status).toBe(200);
     expect(await orderStatus(order.id)).toBe('picked_up');
   });
 
@@ -270,7 +270,7 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/admin/trade-in/rules': () => rules ?? {},
       'POST /api/v1/orders': () => ({ storeId: 'DEMO-001', items: [{ skuId: 'TV-KONKA-1-A', units: 1 }] }),
       'POST /api/v1/store/pickups/verify': () => ({ code: '00000000' }),
-      'POST /api/v1/store/pickups/{orderId}/confirm': () => ({ paymentMethod: 'cash' }),
+      'POST /api/v1/store/pickups/{orderId}/confirm': () => ({ code: '00000000', paymentMethod: 'cash' }),
       'POST /api/v1/me/appliances': () => ({ category: 'tv', brand: '海信', ageYears: 3 }),
       'POST /api/v1/tickets': () => ({ kind: 'repair', applianceId: '01AUTHZNOSUCHAPPLIANCE0000', description: '电视没有声音' }),
       'POST /api/v1/tickets/{id}/cancel': () => ({}),

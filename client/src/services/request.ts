@@ -38,6 +38,7 @@ const MESSAGES: Record<string, string> = {
   INSUFFICIENT_STOCK: '库存不足',
   OPEN_UNITS_LIMIT: '未提货的订单太多了，请先提货或取消不要的订单',
   PROXY_MEMBER_EXISTS: '这位邻居已经在团里了',
+  PICKUP_CODE_MISMATCH: '提货码不对，请让顾客出示本单的提货码',
   IDEMPOTENCY_KEY_REUSED: '请求重复，请刷新后再试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   UPSTREAM_UNAVAILABLE: '微信服务繁忙，请稍后再试',

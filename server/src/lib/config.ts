@@ -146,6 +146,8 @@ export const configSchema = z
         maxSettleAttempts: z.number().int().positive(),
         /** The lowest group-buy tier price, in basis points of the SKU's price, by category (`default` for the rest). */
         groupPriceFloorBps: z.record(z.string(), z.number().int().min(0).max(10_000)).refine((r) => r.default !== undefined, 'needs a default'),
+        /** The least a buyer pays, in basis points of the items' price, whatever coupons and trade-in credits take off. */
+        payableFloorBps: z.number().int().min(0).max(10_000),
       })
       .strict(),
   })

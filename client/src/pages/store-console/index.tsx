@@ -32,6 +32,8 @@ export default function StoreConsole() {
   const [waiting, setWaiting] = useState<StoreOrder[]>([])
   const [code, setCode] = useState('')
   const [order, setOrder] = useState<StoreOrder | null>(null)
+  // The code the order was found by: the handover sends it back, proof the buyer is at the counter.
+  const [verifiedCode, setVerifiedCode] = useState('')
   const [payment, setPayment] = useState<(typeof PAYMENT)[number]['id']>('cash')
   const [condition, setCondition] = useState<(typeof CONDITIONS)[number]['id']>('good')
   const [working, setWorking] = useState(true)
@@ -46,7 +48,9 @@ export default function StoreConsole() {
     setOrder(null)
     setNotice(null)
     try {
-      setOrder(await storeConsoleApi.verify(c.replace(/\s/g, '')))
+      const clean = c.replace(/\s/g, '')
+      setOrder(await storeConsoleApi.verify(clean))
+      setVerifiedCode(clean)
     } catch (err) {
       setNotice(verifyNotice(err))
     }
@@ -61,7 +65,7 @@ export default function StoreConsole() {
   const confirm = async () => {
     if (!order) return
     const res = await storeConsoleApi
-      .confirm(order.id, { paymentMethod: payment, ...(order.tradeIn ? { tradeInInspection: { condition, working } } : {}) })
+      .confirm(order.id, { code: verifiedCode, paymentMethod: payment, ...(order.tradeIn ? { tradeInInspection: { condition, working } } : {}) })
       .catch(() => null)
     if (!res) return
     const diff = res.tradeIn ? `，以旧换新调整 ${yuan(res.tradeIn.differenceFen)}` : ''

@@ -188,15 +188,17 @@ export async function unpaidOnlineOrders(db: Db, createdBefore: Date, limit: num
 }
 
 /**
- * The handover, exactly once, and only at the owner's own stores (ownership is part of the update).
- * `prepaid` only for an order paid online, and an order paid online only as `prepaid`: nobody pays twice.
+ * The handover, exactly once, only at the owner's own stores, only with the order's pickup code, and
+ * for an order with a trade-in only with the store's inspection; `prepaid` only for an order paid online, and
+ * an order paid online only as `prepaid` (nobody pays twice): every condition is part of the update.
  */
-export async function markPickedUp(conn: PoolConnection, id: string, ownerId: string, paymentMethod: string): Promise<boolean> {
+export async function markPickedUp(conn: PoolConnection, h: { id: string; ownerId: string; code: string; paymentMethod: string; inspected: boolean }): Promise<boolean> {
   const [r] = await conn.query(
     `UPDATE orders SET status = 'picked_up', open_pickup_code = NULL, picked_up_at = NOW(3), payment_method = ?
-     WHERE id = ? AND status = 'awaiting_pickup' AND store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)
+     WHERE id = ? AND status = 'awaiting_pickup' AND open_pickup_code = ? AND (trade_in_quote_id IS NULL OR ?)
+       AND store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)
        AND (? = 'prepaid') = (paid_at IS NOT NULL)`,
-    [paymentMethod, id, ownerId, paymentMethod],
+    [h.paymentMethod, h.id, h.code, h.inspected, h.ownerId, h.paymentMethod],
   );
   return (r as { affectedRows: number }).affectedRows === 1;
 }

@@ -47,6 +47,8 @@ export const VerifyBody = z.object({ code: z.string().regex(/^\d{8}$/, 'an 8-dig
 
 export const ConfirmBody = z
   .object({
+    /** The buyer's pickup code: the goods are handed over only with the buyer (or their code) at the counter. */
+    code: z.string().regex(/^\d{8}$/, 'an 8-digit pickup code'),
     paymentMethod: z.enum(['cash', 'wechat_qr', 'prepaid']),
     tradeInInspection: z.object({ condition: z.enum(['excellent', 'good', 'fair', 'poor']), working: z.boolean() }).strict().optional(),
   })

@@ -102,9 +102,10 @@ export async function placeOrderInTx(
   });
   const itemsFen = lines.reduce((n, l) => n + l.units * l.unitPriceFen, 0);
   const orderId = newId();
-  const ctx = { conn, deps, userId: input.userId, orderId, lines, itemsFen, now: new Date() };
-  const couponFen = input.couponId ? Math.min(itemsFen, await couponAdjustment.apply(ctx, input.couponId)) : 0;
-  const tradeInFen = input.tradeInQuoteId ? await tradeInAdjustment.apply(ctx, input.tradeInQuoteId) : 0;
+  const floorFen = Math.ceil((itemsFen * deps.config.safeguards.payableFloorBps) / 10_000);
+  const ctx = { conn, deps, userId: input.userId, orderId, lines, itemsFen, roomFen: itemsFen - floorFen, now: new Date() };
+  const couponFen = input.couponId ? Math.min(ctx.roomFen, await couponAdjustment.apply(ctx, input.couponId)) : 0;
+  const tradeInFen = input.tradeInQuoteId ? await tradeInAdjustment.apply({ ...ctx, roomFen: ctx.roomFen - couponFen }, input.tradeInQuoteId) : 0;
   const payableFen = Math.max(0, itemsFen - couponFen - tradeInFen);
   const paymentMode = input.paymentMode === 'online' && payableFen > 0 ? 'online' : 'on_pickup';
   const expiresAt = expiry(deps);
@@ -379,13 +380,15 @@ const alreadyPickedUp = (pickedUpAt: Date | null) =>
  * waiting while guessing is cut off; a code already handed over at this store is 409 with the
  * time, a code unknown at the owner's stores (another store's included) is 404.
  */
+/** Failed pickup-code attempts (verify or confirm) count against these: per owner, consecutive; per store. */
+const pickupCodeBudgets = (owner: AuthUser): FailureBudget[] => [
+  { name: 'pickupVerifyFailuresPerOwner', key: owner.id, clearedBySuccess: true },
+  ...owner.storeIds.map((storeId) => ({ name: 'pickupVerifyFailuresPerStore' as const, key: storeId, clearedBySuccess: false })),
+];
+
 export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string) {
-  const budgets: FailureBudget[] = [
-    { name: 'pickupVerifyFailuresPerOwner', key: owner.id, clearedBySuccess: true },
-    ...owner.storeIds.map((storeId) => ({ name: 'pickupVerifyFailuresPerStore' as const, key: storeId, clearedBySuccess: false })),
-  ];
   const o = await limitFailures(
-    deps, budgets,
+    deps, pickupCodeBudgets(owner),
     async () => {
       const found = await repo.findOrderByCodeAtOwnerStores(deps.db, code, owner.id);
       if (!found) throw notFound('本店没有这个提货码的待提货订单');
@@ -400,9 +403,22 @@ export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string
   return { ...presentOrder(o, items.get(o.id) ?? [], { showCode: false }), buyer: { nickname: o.buyerNickname }, tradeIn };
 }
 
-export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string, input: { paymentMethod: string; tradeInInspection?: TradeInInspection }) {
+/**
+ * The handover at the counter. It needs the buyer: the order's pickup code must come with it (a
+ * wrong code counts against the same budgets of failed look-ups as verify, so confirm is no way to
+ * guess codes), and an order that carries a trade-in needs the store's inspection of the old unit.
+ */
+export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string, input: { code: string; paymentMethod: string; tradeInInspection?: TradeInInspection }) {
+  const result = await limitFailures(deps, pickupCodeBudgets(owner), () => handOver(deps, owner, orderId, input), (err) => err instanceof AppError && err.code === 'PICKUP_CODE_MISMATCH', (wait) => `提货码核验失败次数过多，请 ${wait}后再试`);
+  const o = (await repo.findOrder(deps.db, { id: orderId, ownerId: owner.id }))!;
+  void notifyBuyer(deps, o.userId, 'orderPickedUp', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
+  const items = await repo.itemsOf(deps.db, [orderId]);
+  return { ...presentOrder(o, items.get(orderId) ?? [], { showCode: false }), tradeIn: result.tradeIn ? { ...result.tradeIn, differenceFen: result.tradeIn.finalFen - result.tradeIn.quotedFen } : null };
+}
+
+async function handOver(deps: Deps, owner: AuthUser, orderId: string, input: { code: string; paymentMethod: string; tradeInInspection?: TradeInInspection }) {
   const result = await withTransaction(deps.db, async (conn) => {
-    if (!(await repo.markPickedUp(conn, orderId, owner.id, input.paymentMethod))) return null;
+    if (!(await repo.markPickedUp(conn, { id: orderId, ownerId: owner.id, code: input.code, paymentMethod: input.paymentMethod, inspected: Boolean(input.tradeInInspection) }))) return null;
     await repo.releaseHolds(conn, orderId);
     let tradeIn: { quotedFen: number; finalFen: number } | null = null;
     if (input.tradeInInspection) {
@@ -416,17 +432,16 @@ export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string
     await publishOrderEvent(conn, 'order.picked_up', orderId);
     return { tradeIn };
   });
+  if (result) return result;
+  // Nothing moved: say why, from the order as it stands (another store's order is as absent as a missing one).
   const o = await repo.findOrder(deps.db, { id: orderId, ownerId: owner.id });
   if (!o) throw notFound('订单不存在');
-  if (!result) {
-    if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
-    if (o.status === 'awaiting_pickup' && o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
-    if (o.status === 'awaiting_pickup' && !o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
-    throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
-  }
-  void notifyBuyer(deps, o.userId, 'orderPickedUp', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
-  const items = await repo.itemsOf(deps.db, [orderId]);
-  return { ...presentOrder(o, items.get(orderId) ?? [], { showCode: false }), tradeIn: result.tradeIn ? { ...result.tradeIn, differenceFen: result.tradeIn.finalFen - result.tradeIn.quotedFen } : null };
+  if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
+  if (o.status !== 'awaiting_pickup') throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
+  if (o.pickupCode !== input.code) throw new AppError(409, 'PICKUP_CODE_MISMATCH', '提货码不对，请让顾客出示本单的提货码', [{ path: 'body.code', message: "not this order's pickup code" }]);
+  if (o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
+  if (!o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
+  throw validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
 }
 
 export type { Db };
