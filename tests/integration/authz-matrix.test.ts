@@ -105,6 +105,8 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'POST /api/v1/store/tickets/{id}/reject':        { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/resolve':       { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/refund':        { row: STORE, note: 'API.md: the store acts' },
+  'POST /api/v1/photos':                           { row: USER, note: 'not in API.md; photos for tickets and ratings (multipart)' },
+  'GET /api/v1/photos/{file}':                     { row: PUBLIC, note: 'not in API.md; the signed URL is the permission (an <image> sends no token)' },
   'POST /api/v1/admin/grid-managers':              { row: ADMIN, note: 'API.md: appointed by an admin' },
   'GET /api/v1/admin/grid-managers':               { row: ADMIN, note: 'not in API.md; admin prefix' },
 };
@@ -238,12 +240,14 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/orders/{id}', `/orders/${villagerOrder.id}`)
         .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000')
         .replace('/me/appliances/{id}', '/me/appliances/01AUTHZNOSUCHAPPLIANCE0000')
-        .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000');
+        .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000')
+        .replace('/photos/{file}', '/photos/01AUTHZNOSUCHPH0T000000000.jpg');
     const QUERY: Record<string, string> = {
       'GET /api/v1/regions/search': '?q=%E6%B8%85%E8%8B%91',
       'GET /api/v1/stores/nearby': '?lat=38.87&lng=115.46',
       'GET /api/v1/stores': '?region=130608',
       'GET /api/v1/group-buys': '?storeId=DEMO-001',
+      'GET /api/v1/photos/{file}': '?exp=1999999999&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
     };
     const BODY: Record<string, () => unknown> = {
       'POST /api/v1/auth/wechat/login': () => ({ code: `test_authz_login.${randomBytes(4).toString('hex')}` }),

@@ -65,6 +65,8 @@ export const OpenTicketBody = z
     /** Only for an appliance added by hand without a store. */
     storeId: Id.nullable().optional(),
     description: z.string().trim().min(2).max(500),
+    /** Photos uploaded first (POST /photos), at most 6. */
+    photoIds: z.array(Id).max(6).optional(),
   })
   .strict()
   .openapi('OpenTicketBody');
@@ -98,7 +100,10 @@ export const Ticket = z
     closedAt: Time.nullable(),
     rejectReason: z.string().nullable(),
     visit: z.object({ id: z.string(), startsAt: Time.nullable(), endsAt: Time.nullable() }).nullable(),
-    rating: z.object({ stars: z.number().int(), comment: z.string().nullable(), photoId: z.string().nullable(), wallStatus: z.string().nullable(), ratedAt: Time.nullable() }).nullable(),
+    rating: z
+      .object({ stars: z.number().int(), comment: z.string().nullable(), photoId: z.string().nullable(), photoUrl: z.string().nullable(), wallStatus: z.string().nullable(), ratedAt: Time.nullable() })
+      .nullable(),
+    photos: z.array(z.object({ id: z.string(), url: z.string(), width: z.number().int(), height: z.number().int() })),
     refund: z.object({ amountFen: z.number().int(), method: z.string(), at: Time }).nullable(),
     customer: z.object({ nickname: z.string() }).nullable(),
     createdAt: Time,
