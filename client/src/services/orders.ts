@@ -46,7 +46,8 @@ export const ordersApi = {
 
 export const storeConsoleApi = {
   pickups: () => request<{ items: StoreOrder[] }>('/store/pickups?status=awaiting_pickup'),
-  verify: (code: string) => request<StoreOrder>('/store/pickups/verify', { method: 'POST', data: { code } }),
+  /** Quiet: the console says in its own words why a code was not found, was used, or must wait. */
+  verify: (code: string) => request<StoreOrder>('/store/pickups/verify', { method: 'POST', data: { code }, quiet: true }),
   confirm: (orderId: string, body: { paymentMethod: 'cash' | 'wechat_qr' | 'prepaid'; tradeInInspection?: { condition: string; working: boolean } }) =>
     request<StoreOrder & { tradeIn: { quotedFen: number; finalFen: number; differenceFen: number } | null }>(`/store/pickups/${orderId}/confirm`, { method: 'POST', data: body }),
 }

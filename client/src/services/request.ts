@@ -44,7 +44,11 @@ const MESSAGES: Record<string, string> = {
   NETWORK: '网络不好，请稍后再试',
 }
 
-export const messageFor = (code: string, fallback?: string) => MESSAGES[code] ?? fallback ?? '出错了，请稍后再试'
+/** Codes whose server message says what the short one cannot: how long to wait, when a thing happened. */
+const SERVER_WORDS = new Set(['RATE_LIMITED', 'ALREADY_PICKED_UP'])
+
+export const messageFor = (code: string, fallback?: string) =>
+  (SERVER_WORDS.has(code) ? fallback : undefined) ?? MESSAGES[code] ?? fallback ?? '出错了，请稍后再试'
 
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'DELETE' | 'PUT'
@@ -82,18 +86,26 @@ export async function loginWithCode(code: string): Promise<User> {
   return body.user
 }
 
-let relogin: Promise<boolean> | null = null
+/**
+ * How a silent re-login ended: signed in again; refused (the user must sign in); or the service
+ * could not answer (MySQL restarting, WeChat slow, no signal) — then the user stays signed in and
+ * is asked to try again later: a dependency failure never signs anyone out.
+ */
+type Relogin = 'ok' | 'refused' | 'unavailable'
+
+let relogin: Promise<Relogin> | null = null
 
 /** One re-login at a time, shared by every request that hit a 401. */
-async function reloginOnce(): Promise<boolean> {
-  relogin ??= (async () => {
+async function reloginOnce(): Promise<Relogin> {
+  relogin ??= (async (): Promise<Relogin> => {
     try {
       const code = await obtainLoginCode()
-      if (!code) return false
+      if (!code) return 'refused'
       await loginWithCode(code)
-      return true
-    } catch {
-      return false
+      return 'ok'
+    } catch (err) {
+      const status = err instanceof ApiError ? err.status : 0
+      return status === 0 || status === 429 || status >= 500 ? 'unavailable' : 'refused'
     } finally {
       setTimeout(() => (relogin = null), 0)
     }
@@ -127,7 +139,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     }
     if (res.statusCode === 401 && options.auth !== false && !reloggedIn) {
       reloggedIn = true
-      if (await reloginOnce()) continue
+      const again = await reloginOnce()
+      if (again === 'ok') continue
+      if (again === 'unavailable') {
+        if (!options.quiet) void Taro.showToast({ title: MESSAGES.DEPENDENCY_UNAVAILABLE, icon: 'none', duration: 2500 })
+        throw new ApiError(503, 'DEPENDENCY_UNAVAILABLE', MESSAGES.DEPENDENCY_UNAVAILABLE)
+      }
       toLogin()
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T

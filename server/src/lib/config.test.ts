@@ -20,6 +20,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ environ: { PORT: 'eighty' } })).toThrow(/PORT/);
     expect(() => loadConfig({ environ: { DATABASE_URL: 'postgres://x' } })).toThrow(/databaseUrl \(DATABASE_URL\)/);
     expect(() => loadConfig({ environ: { APP_ENV: 'staging' } })).toThrow(ConfigError);
+    expect(() => loadConfig({ environ: { TRUSTED_PROXIES: '10.0.0.0/8,load-balancer' } })).toThrow(/trustedProxies\.addresses \(TRUSTED_PROXIES\)/);
+  });
+
+  it('when trusted proxies are set in the environment, then they are a list with a hop count; none by default', () => {
+    expect(loadConfig({ environ: {} }).trustedProxies).toEqual({ addresses: [], hops: 1 });
+    expect(loadConfig({ environ: { TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.10', TRUSTED_PROXY_HOPS: '2' } }).trustedProxies).toEqual({ addresses: ['10.0.0.0/8', '192.168.1.10'], hops: 2 });
   });
 
   it('when production points at the emulator or keeps development secrets, then it refuses to start', () => {

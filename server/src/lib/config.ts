@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { compileTrust } from './client-address';
 
 /**
  * Configuration: config/default.json, then config/<env>.json, then the environment variables
@@ -8,7 +9,10 @@ import { z } from 'zod';
  * the start naming the setting.
  */
 
-const rateLimit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).strict();
+/** `points` per `durationSeconds`; with `blockSeconds`, running out locks the key that long. */
+const rateLimit = z
+  .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive(), blockSeconds: z.number().int().positive().optional() })
+  .strict();
 
 /** After-sales (24小时售后管家): the response clock, windows, and each category's warranty, life and upkeep. */
 const maintenanceCycle = z.union([
@@ -82,7 +86,24 @@ export const configSchema = z
       })
       .strict(),
     rateLimits: z
-      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, pickupVerify: rateLimit, search: rateLimit })
+      .object({ claimPerUser: rateLimit, claimPerIp: rateLimit, search: rateLimit,
+        // Logins: mainly per WeChat identity and per code; per address a budget a carrier-NAT address fits (config/README.md).
+        loginPerIdentity: rateLimit, loginPerCode: rateLimit, loginPerAddress: rateLimit,
+        // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
+        pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit })
+      .strict(),
+    trustedProxies: z
+      .object({
+        addresses: z.array(z.string()).refine((list) => {
+          try {
+            compileTrust({ addresses: list, hops: 1 });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be IP addresses or CIDRs, e.g. 10.0.0.0/8'),
+        hops: z.number().int().min(1).max(5),
+      })
       .strict(),
     orders: z.object({ expireAfterDays: z.number().positive(), sweepIntervalMs: z.number().int().positive() }).strict(),
     groupBuy: z
@@ -127,6 +148,8 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'PHONE_KEY_HEX', path: ['crypto', 'phoneKeyHex'], kind: 'string' },
   { name: 'PHONE_HASH_KEY_HEX', path: ['crypto', 'phoneHashKeyHex'], kind: 'string' },
   { name: 'JOBS_ENABLED', path: ['jobs', 'enabled'], kind: 'bool' },
+  { name: 'TRUSTED_PROXIES', path: ['trustedProxies', 'addresses'], kind: 'list' },
+  { name: 'TRUSTED_PROXY_HOPS', path: ['trustedProxies', 'hops'], kind: 'int' },
   { name: 'AFTER_SALES_RESPOND_WITHIN_S', path: ['afterSales', 'respondWithinSeconds'], kind: 'int' },
   { name: 'PHOTO_STORAGE', path: ['afterSales', 'photos', 'storage'], kind: 'string' },
   { name: 'PHOTO_DIR', path: ['afterSales', 'photos', 'dir'], kind: 'string' },

@@ -2,6 +2,7 @@ import type { Module } from '../index';
 import { API_BASE, defineRoute } from '../../lib/http';
 import { ClaimBody, ClaimResponse, MyCouponsQuery, NewCampaignBody } from './schemas';
 import { activeCampaigns, claimCoupon, createCampaign, myCoupons } from './service';
+import { clientAddress } from '../../lib/client-address';
 
 export const couponsModule: Module = {
   name: 'coupons',
@@ -17,7 +18,7 @@ export const couponsModule: Module = {
         { status: 409, code: 'COUPON_SOLD_OUT' }, { status: 409, code: 'COUPON_LIMIT_REACHED' }, { status: 409, code: 'CAMPAIGN_NOT_STARTED' },
         { status: 409, code: 'CAMPAIGN_ENDED' }, { status: 429, code: 'RATE_LIMITED' }, { status: 503, code: 'DEPENDENCY_UNAVAILABLE' },
       ],
-      handler: ({ body, user, ctx }) => claimCoupon(deps, user!, body.templateId, ctx.ip),
+      handler: ({ body, user, ctx }) => claimCoupon(deps, user!, body.templateId, clientAddress(ctx)),
     });
     defineRoute(api, API_BASE, {
       method: 'get', path: '/me/coupons', summary: 'My coupons', tags: ['coupons'], access: 'user', query: MyCouponsQuery,

@@ -74,10 +74,16 @@ export async function findOrder(db: Db | PoolConnection, where: { id: string; us
   return (rows as OrderRow[])[0] ?? null;
 }
 
-/** The order behind an open pickup code, only at the owner's own stores. */
-export async function findOpenOrderByCode(db: Db, code: string, ownerId: string): Promise<OrderRow | null> {
+/**
+ * The order behind a pickup code at the owner's own stores: the open one, or else the latest one
+ * already handed over with that code (codes are unique among open orders only). Cancelled and
+ * expired orders are not found. Other stores' orders never are.
+ */
+export async function findOrderByCodeAtOwnerStores(db: Db, code: string, ownerId: string): Promise<OrderRow | null> {
   const [rows] = await db.query(
-    `${ORDER_SELECT} WHERE o.open_pickup_code = ? AND o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
+    `${ORDER_SELECT} WHERE o.pickup_code = ? AND o.status IN ('awaiting_pickup', 'picked_up')
+       AND o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)
+     ORDER BY o.status = 'awaiting_pickup' DESC, o.picked_up_at DESC LIMIT 1`,
     [code, ownerId],
   );
   return (rows as OrderRow[])[0] ?? null;

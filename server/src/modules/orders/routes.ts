@@ -1,7 +1,6 @@
 import type { Module } from '../index';
 import { API_BASE, defineRoute, z } from '../../lib/http';
 import { validationFailed } from '../../lib/errors';
-import { consumeRateLimit } from '../../lib/rate-limit';
 import { ConfirmBody, CreateOrderBody, IdParams, Order, OrderIdParams, OrdersQuery, PlacedOrder, VerifyBody } from './schemas';
 import { cancelOrder, confirmPickup, createOrder, getMyOrder, listMyOrders, listStorePickups, verifyPickupCode } from './service';
 
@@ -58,12 +57,11 @@ export const ordersModule: Module = {
       handler: ({ query, user }) => listStorePickups(deps, user!, query),
     });
     defineRoute(api, API_BASE, {
-      method: 'post', path: '/store/pickups/verify', summary: "The order behind a pickup code, only at the owner's own stores (rate-limited)", tags: ['store'],
-      access: ['store_owner'], body: VerifyBody, errors: [{ status: 429, code: 'RATE_LIMITED' }],
-      handler: async ({ body, user }) => {
-        await consumeRateLimit(deps, 'pickupVerify', user!.id);
-        return verifyPickupCode(deps, user!, body.code);
-      },
+      method: 'post', path: '/store/pickups/verify',
+      summary: "The order behind a pickup code, only at the owner's own stores; failed look-ups are limited per owner and per store (a success never counts)",
+      tags: ['store'], access: ['store_owner'], body: VerifyBody,
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'ALREADY_PICKED_UP' }, { status: 429, code: 'RATE_LIMITED' }],
+      handler: ({ body, user }) => verifyPickupCode(deps, user!, body.code),
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/store/pickups/:orderId/confirm', summary: 'Hand the goods over: picked_up, exactly once', tags: ['store'],

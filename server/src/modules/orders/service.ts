@@ -9,6 +9,7 @@ import { findSkus } from '../catalogue/repository';
 import { couponAdjustment } from '../coupons/order-adjustment';
 import { tradeInAdjustment } from '../trade-in/order-adjustment';
 import type { OrderLine, TradeInInspection } from './adjustments';
+import { limitFailures, type FailureBudget } from '../../lib/rate-limit';
 import * as repo from './repository';
 import { orderCreatedStatement, publishOrderEvent } from './events';
 
@@ -318,9 +319,36 @@ export async function listStorePickups(deps: Deps, owner: AuthUser, q: { status?
   };
 }
 
+/** 12月1日 10:32, in the business's time zone: what the counter reads. */
+const shanghaiTime = (d: Date) =>
+  d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** The goods behind this code were handed over already: 409 with the time, so the counter can say so. */
+const alreadyPickedUp = (pickedUpAt: Date | null) =>
+  conflict('ALREADY_PICKED_UP', pickedUpAt ? `该订单已于 ${shanghaiTime(pickedUpAt)} 提货` : '该订单已提货', { pickedUpAt: pickedUpAt?.toISOString() ?? null });
+
+/**
+ * The counter's look-up of a pickup code. Only failed look-ups count against the brute-force
+ * budgets (per owner account, consecutive; per store), so a queue of customers is served without
+ * waiting while guessing is cut off; a code already handed over at this store is 409 with the
+ * time, a code unknown at the owner's stores (another store's included) is 404.
+ */
 export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string) {
-  const o = await repo.findOpenOrderByCode(deps.db, code, owner.id);
-  if (!o) throw notFound('没有找到该提货码的订单');
+  const budgets: FailureBudget[] = [
+    { name: 'pickupVerifyFailuresPerOwner', key: owner.id, clearedBySuccess: true },
+    ...owner.storeIds.map((storeId) => ({ name: 'pickupVerifyFailuresPerStore' as const, key: storeId, clearedBySuccess: false })),
+  ];
+  const o = await limitFailures(
+    deps, budgets,
+    async () => {
+      const found = await repo.findOrderByCodeAtOwnerStores(deps.db, code, owner.id);
+      if (!found) throw notFound('本店没有这个提货码的待提货订单');
+      return found;
+    },
+    (err) => err instanceof AppError && err.status === 404,
+    (wait) => `提货码核验失败次数过多，请 ${wait}后再试`,
+  );
+  if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
   const items = await repo.itemsOf(deps.db, [o.id]);
   const tradeIn = o.tradeInQuoteId ? { quoteId: o.tradeInQuoteId, creditFen: o.tradeInFen } : null;
   return { ...presentOrder(o, items.get(o.id) ?? [], { showCode: false }), buyer: { nickname: o.buyerNickname }, tradeIn };
@@ -344,7 +372,7 @@ export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string
   const o = await repo.findOrder(deps.db, { id: orderId, ownerId: owner.id });
   if (!o) throw notFound('订单不存在');
   if (!result) {
-    if (o.status === 'picked_up') throw conflict('ALREADY_PICKED_UP', '该订单已提货');
+    if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
     throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
   }
   void notifyBuyer(deps, o.userId, 'order_picked_up', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });

@@ -2,6 +2,7 @@ import type { Module } from '../index';
 import { API_BASE, defineRoute } from '../../lib/http';
 import { ChildrenQuery, CodeParams, RegionList, RegionSearchResult, RegionWithPath, SearchQuery } from './schemas';
 import { getRegion, limitSearch, listChildRegions, searchRegions } from './service';
+import { clientAddress } from '../../lib/client-address';
 
 export const regionsModule: Module = {
   name: 'regions',
@@ -27,7 +28,7 @@ export const regionsModule: Module = {
       response: RegionSearchResult,
       errors: [{ status: 429, code: 'RATE_LIMITED' }],
       handler: async ({ query, ctx }) => {
-        await limitSearch(deps, ctx.ip);
+        await limitSearch(deps, clientAddress(ctx));
         return { items: await searchRegions(deps, query.q, query.limit ?? 20), nextCursor: null };
       },
     });

@@ -3,6 +3,7 @@ import { API_BASE, defineRoute } from '../../lib/http';
 import { limitSearch } from '../regions/service';
 import { NearbyQuery, NearbyResult, StoreDetail, StoreList, StoreParams, StoresQuery } from './schemas';
 import { findNearbyStores, getStore, listStores } from './service';
+import { clientAddress } from '../../lib/client-address';
 
 export const storesModule: Module = {
   name: 'stores',
@@ -27,7 +28,7 @@ export const storesModule: Module = {
       response: StoreList,
       errors: [{ status: 429, code: 'RATE_LIMITED' }],
       handler: async ({ query, ctx }) => {
-        if (query.q) await limitSearch(deps, ctx.ip);
+        if (query.q) await limitSearch(deps, clientAddress(ctx));
         return listStores(deps, query);
       },
     });
