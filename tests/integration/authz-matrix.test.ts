@@ -105,6 +105,9 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'POST /api/v1/store/tickets/{id}/reject':        { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/resolve':       { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/refund':        { row: STORE, note: 'API.md: the store acts' },
+  'GET /api/v1/me/reminders':                      { row: USER, note: 'API.md: maintenance reminders' },
+  'GET /api/v1/store/reminders':                   { row: OVERSEE, note: 'API.md: the store\'s call list; grid managers and admins read' },
+  'POST /api/v1/store/reminders/{id}/called':      { row: STORE, note: 'not in API.md; the owner marks called' },
   'POST /api/v1/photos':                           { row: USER, note: 'not in API.md; photos for tickets and ratings (multipart)' },
   'GET /api/v1/photos/{file}':                     { row: PUBLIC, note: 'not in API.md; the signed URL is the permission (an <image> sends no token)' },
   'POST /api/v1/admin/grid-managers':              { row: ADMIN, note: 'API.md: appointed by an admin' },
@@ -241,6 +244,7 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000')
         .replace('/me/appliances/{id}', '/me/appliances/01AUTHZNOSUCHAPPLIANCE0000')
         .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000')
+        .replace('/store/reminders/{id}', '/store/reminders/01AUTHZNOSUCHREMINDER00000')
         .replace('/photos/{file}', '/photos/01AUTHZNOSUCHPH0T000000000.jpg');
     const QUERY: Record<string, string> = {
       'GET /api/v1/regions/search': '?q=%E6%B8%85%E8%8B%91',
@@ -273,6 +277,7 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/store/tickets/{id}/reject': () => ({ reason: '不在保修范围' }),
       'POST /api/v1/store/tickets/{id}/resolve': () => ({}),
       'POST /api/v1/store/tickets/{id}/refund': () => ({ amountFen: 100, method: 'cash' }),
+      'POST /api/v1/store/reminders/{id}/called': () => ({ note: '已回访' }),
       'POST /api/v1/admin/grid-managers': () => ({ userId: '01DEMO0GR1DMANAGER00000000', storeIds: ['DEMO-001', 'DEMO-002'] }),
     };
 

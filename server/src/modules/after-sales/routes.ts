@@ -3,6 +3,7 @@ import { registerApplianceRoutes } from './appliance-routes';
 import { registerTicketRoutes } from './ticket-routes';
 import { registerGridRoutes } from './grid-routes';
 import { registerPhotoRoutes } from './photos/routes';
+import { registerReminderRoutes } from './reminder-routes';
 
 /** After-sales (24小时售后管家): appliances, tickets, refunds, photos, reminders, grid managers. */
 export const afterSalesModule: Module = {
@@ -12,5 +13,6 @@ export const afterSalesModule: Module = {
     registerTicketRoutes(api, deps);
     registerGridRoutes(api, deps);
     registerPhotoRoutes(api, deps);
+    registerReminderRoutes(api, deps);
   },
 };

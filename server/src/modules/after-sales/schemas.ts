@@ -154,3 +154,23 @@ export const RefundBody = z
   })
   .strict()
   .openapi('RefundTicketBody');
+
+// Maintenance reminders
+
+export const Reminder = z
+  .object({
+    id: z.string(),
+    appliance: z.object({ id: z.string(), name: z.string(), category: z.string(), categoryName: z.string() }),
+    storeId: z.string().nullable(),
+    cycle: z.string(),
+    dueAt: Time,
+    channel: z.enum(['pending', 'sent', 'call_list', 'unreachable']),
+    notifiedAt: Time.nullable(),
+    calledAt: Time.nullable(),
+    callNote: z.string().nullable(),
+    customer: z.object({ nickname: z.string() }).nullable(),
+  })
+  .openapi('Reminder');
+export const ReminderList = z.object({ items: z.array(Reminder), nextCursor: z.string().nullable() });
+export const StoreRemindersQuery = ListQuery.extend({ status: z.enum(['to_call', 'called']).optional() }).strict();
+export const CalledBody = z.object({ note: z.string().trim().min(1).max(200).nullable().optional() }).strict();
