@@ -1,7 +1,8 @@
-import { loginAs, byTestId, open, signOut, switchUser } from './helpers/browser';
+import { loginAs, byTestId, open, signOut, switchUser, AT_DEMO_001 } from './helpers/browser';
 import { journey } from './helpers/journey';
 
-const j = journey();
+// The demo store is found the way a villager finds it: by the phone's location.
+const j = journey({ geolocation: AT_DEMO_001 });
 
 describe('ordering and picking up at the store', () => {
   it('when demo_villager orders at DEMO-001, demo_owner confirms with the code, then the order shows 已提货; demo_owner2 cannot find the code', async () => {
@@ -81,5 +82,18 @@ describe('ordering and picking up at the store', () => {
     expect(seen[seen.length - 1]).toBe('提货码核验失败次数过多，请 15 分钟后再试');
     await page.setViewportSize({ width: 360, height: 640 });
     await page.screenshot({ path: '.tmp/screenshots/store-console-locked.png' });
+  });
+
+  it('when the phone gives no location and no store was chosen, then checkout offers no made-up store and leads to choosing one', async () => {
+    const { page, context } = j.browser;
+    await switchUser(page, j.stack.baseUrl, 'demo_villager');
+    await context.clearPermissions();
+    await page.evaluate(() => localStorage.removeItem('xh.myStore'));
+    await open(page, j.stack.baseUrl, 'pages/checkout/index?productId=AC-GREE-1&skuId=AC-GREE-1-A&units=1');
+    await byTestId(page, 'checkout-no-store').waitFor();
+    expect(await page.locator('[data-testid^="checkout-store-"]').count()).toBe(0);
+    await byTestId(page, 'checkout-choose-store').click();
+    await byTestId(page, 'stores-page').waitFor();
+    await context.grantPermissions(['geolocation']);
   });
 });

@@ -1,4 +1,5 @@
 import { forgetUser } from '../../server/src/lib/auth';
+import { pollUntil } from '../helpers/poll';
 import { createTestContext, uniqueName, type TestContext } from '../helpers/context';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 
@@ -21,15 +22,6 @@ afterAll(async () => {
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-async function pollUntil<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, seconds = 30): Promise<T> {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const v = await probe();
-    if (done(v)) return v;
-    if (Date.now() > until) throw new Error(`${what}: not within ${seconds} s (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('MariaDB restarts', () => {
   it('when MariaDB is down, then signed-in requests and logins answer 503 DEPENDENCY_UNAVAILABLE with Retry-After, never 401; once it is back the same token works', async () => {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { signInAsNewStoreOwner } from '../helpers/accounts';
+import { miniProgramPages, pageOf } from '../helpers/pages';
+import { pollUntil } from '../helpers/poll';
+import { WechatClient } from '../../server/src/lib/wechat';
 
 let t: TestContext;
 let villager: string;
@@ -153,8 +156,18 @@ describe('pickup at the store', () => {
     expect((await t.http.get(`/api/v1/orders/${placed.body.id}`).set(auth(villager))).body.status).toBe('picked_up');
     // The code is closed with the order: the counter is told it was handed over already.
     expect((await t.http.post('/api/v1/store/pickups/verify').set(auth(owner)).send({ code: placed.body.pickupCode })).status).toBe(409);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(t.emulator.messages.some((m) => m.touser === 'demo_villager' && m.template_id === 'order_picked_up')).toBe(true);
+    // The message opens the order's own page, a page the mini-program has.
+    const told = await pollUntil('the pickup message', () => Promise.resolve(t.emulator.messages.find((m) => m.touser === 'demo_villager' && m.template_id === 'order_picked_up' && m.page?.endsWith(placed.body.id))), Boolean);
+    expect(told!.page).toBe(`pages/order/index?id=${placed.body.id}`);
+    expect(miniProgramPages()).toContain(pageOf(told!.page));
+  });
+
+  it('when a test environment has no subscribe-message templates configured, then nothing is sent and the order still succeeds', async () => {
+    const before = t.emulator.messages.length;
+    const quiet = { ...t.deps, wechat: new WechatClient({ ...t.config.wechat, subscribeTemplates: { orderCreated: '', orderPickedUp: '', groupBuySucceeded: '', groupBuyFailed: '' } }, t.deps.logger) };
+    expect(await quiet.wechat.notify({ touser: 'demo_villager', template: 'orderCreated', page: 'pages/orders/index', data: {} })).toBe(false);
+    expect(await t.deps.wechat.notify({ touser: 'demo_villager', template: 'orderCreated', page: 'pages/orders/index', data: {} })).toBe(true);
+    expect(t.emulator.messages.length).toBe(before + 1);
   });
 
   it('when the buyer has not subscribed (WeChat 43101), then the order still succeeds', async () => {

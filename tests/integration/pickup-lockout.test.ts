@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pollUntil } from '../helpers/poll';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { signInAsNewStoreOwner } from '../helpers/accounts';
 
@@ -30,15 +31,6 @@ const codeAt = async (storeId: string) => {
 /** A code no open order has: the real one with its last digit moved. */
 const wrong = (code: string, n: number) => code.slice(0, 6) + String((Number(code.slice(6)) + 1 + n) % 100).padStart(2, '0');
 
-async function pollUntil<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, seconds = 30): Promise<T> {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const v = await probe();
-    if (done(v)) return v;
-    if (Date.now() > until) throw new Error(`${what}: not within ${seconds} s (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('guessing pickup codes', () => {
   it('when an owner fires 30 wrong codes at once, then exactly the budget is looked up, then even a right code waits, told in Chinese how long; the lock ends by itself', async () => {

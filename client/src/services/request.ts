@@ -160,3 +160,19 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 export function newIdempotencyKey(): string {
   return `${Date.now().toString(36)}-${randomNonce()}-${randomNonce()}`
 }
+
+/**
+ * Every item of a short list (a picker's regions, my coupons), following nextCursor page by page;
+ * `path` carries the list's own query, the pages add `limit` and `cursor`.
+ */
+export async function requestAll<T>(path: string, options: RequestOptions = {}): Promise<{ items: T[] }> {
+  const items: T[] = []
+  let cursor: string | null = null
+  do {
+    const sep = path.includes('?') ? '&' : '?'
+    const page: { items: T[]; nextCursor: string | null } = await request(`${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, options)
+    items.push(...page.items)
+    cursor = page.nextCursor
+  } while (cursor)
+  return { items }
+}

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { compileTrust } from './client-address';
+import { SUBSCRIBE_TEMPLATES, type SubscribeTemplate } from './wechat';
 
 /**
  * Configuration: config/default.json, then config/<env>.json, then the environment variables
@@ -76,6 +77,7 @@ export const configSchema = z
         appSecret: z.string().min(1),
         timeoutMs: z.number().int().positive(),
         emulatorPort: z.number().int().min(0).max(65535),
+        subscribeTemplates: z.object(Object.fromEntries(SUBSCRIBE_TEMPLATES.map((t) => [t, z.string().max(128)])) as Record<SubscribeTemplate, z.ZodString>).strict(),
       })
       .strict(),
     auth: z.object({ tokenTtlSeconds: z.number().int().positive() }).strict(),
@@ -148,6 +150,7 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'PHONE_KEY_HEX', path: ['crypto', 'phoneKeyHex'], kind: 'string' },
   { name: 'PHONE_HASH_KEY_HEX', path: ['crypto', 'phoneHashKeyHex'], kind: 'string' },
   { name: 'JOBS_ENABLED', path: ['jobs', 'enabled'], kind: 'bool' },
+  ...SUBSCRIBE_TEMPLATES.map((t): EnvVar => ({ name: `WECHAT_TEMPLATE_${t.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, path: ['wechat', 'subscribeTemplates', t], kind: 'string' })),
   { name: 'TRUSTED_PROXIES', path: ['trustedProxies', 'addresses'], kind: 'list' },
   { name: 'TRUSTED_PROXY_HOPS', path: ['trustedProxies', 'hops'], kind: 'int' },
   { name: 'AFTER_SALES_RESPOND_WITHIN_S', path: ['afterSales', 'respondWithinSeconds'], kind: 'int' },

@@ -240,7 +240,7 @@ async function notifyMembers(deps: Deps, g: GroupRow, status: 'succeeded' | 'fai
   for (const { openid } of rows as { openid: string }[]) {
     await deps.wechat.notify({
       touser: openid,
-      templateId: status === 'succeeded' ? 'group_buy_succeeded' : 'group_buy_failed',
+      template: status === 'succeeded' ? 'groupBuySucceeded' : 'groupBuyFailed',
       page: `pages/group-buy-detail/index?id=${g.id}`,
       data: { thing1: { value: status === 'succeeded' ? '拼团成功，请到店提货' : '拼团未成，无需付款' } },
     });

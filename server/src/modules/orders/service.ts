@@ -5,6 +5,7 @@ import { withTransaction, isDuplicateKey, isCheckViolation, type Db, type Statem
 import { newId } from '../../lib/ids';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors';
 import type { AuthUser } from '../../lib/auth';
+import type { SubscribeTemplate } from '../../lib/wechat';
 import { findSkus } from '../catalogue/repository';
 import { couponAdjustment } from '../coupons/order-adjustment';
 import { tradeInAdjustment } from '../trade-in/order-adjustment';
@@ -45,7 +46,7 @@ const expiry = (deps: Deps) => new Date(Date.now() + deps.config.orders.expireAf
 
 export type { Statement };
 
-/** Sends several statements in one round trip (the pool allows it; values always go through placeholders). */
+/** Sends several statements in one round trip, on a connection of the batch pool (values always go through placeholders). */
 async function batch(conn: PoolConnection, statements: Statement[]): Promise<unknown[]> {
   const sql = statements.map((st) => conn.format(st.sql, st.values as never[])).join(';\n');
   const [results] = await conn.query(sql);
@@ -56,7 +57,7 @@ async function batch(conn: PoolConnection, statements: Statement[]): Promise<unk
 export class LeadingDuplicate extends Error {}
 
 /**
- * Inside the caller's transaction, in few round trips: the caller's leading statements, the store
+ * Inside the caller's transaction, which runs on the batch pool (`deps.batchDb`), in few round trips: the caller's leading statements, the store
  * and SKU reads and every SKU's reservation go in one batch (the CHECK constraint on skus.available
  * refuses to go below zero, so no read-then-write; a missing store or SKU throws and the caller's
  * transaction rolls the reservation back); adjustments run; the order, its items, its audit line
@@ -196,9 +197,9 @@ function requestHash(body: CreateOrderBody): string {
   return createHash('sha256').update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null })).digest('hex');
 }
 
-async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null; id: string }, templateId: string, orderId: string, data: Record<string, { value: string }>) {
+async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null; id: string }, template: SubscribeTemplate, orderId: string, data: Record<string, { value: string }>) {
   const openid = typeof buyer === 'object' && buyer.openid !== undefined ? buyer.openid : await repo.openidOf(deps.db, typeof buyer === 'string' ? buyer : buyer.id).catch(() => null);
-  if (openid) await deps.wechat.notify({ touser: openid, templateId, page: `pages/orders/detail?id=${orderId}`, data });
+  if (openid) await deps.wechat.notify({ touser: openid, template, page: `pages/order/index?id=${orderId}`, data });
 }
 
 /**
@@ -215,7 +216,8 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
   // The key is inserted in the order's own transaction: a concurrent retry's INSERT waits on the
   // first one's row lock, then finds the stored response (or, if the first rolled back, goes ahead).
   for (let attempt = 0; ; attempt++) {
-    const outcome = await withTransaction(deps.db, async (conn) => {
+    // The batch pool: placing an order sends its statements in two round trips.
+    const outcome = await withTransaction(deps.batchDb, async (conn) => {
       try {
         const order = await placeOrderInTx(
           conn, deps,
@@ -231,7 +233,7 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
     });
     if (outcome.order) {
       const placed = outcome.order;
-      void notifyBuyer(deps, user, 'order_created', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
+      void notifyBuyer(deps, user, 'orderCreated', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
       return { status: 201, body: placed };
     }
     const prior = outcome.prior;
@@ -375,7 +377,7 @@ export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string
     if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
     throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
   }
-  void notifyBuyer(deps, o.userId, 'order_picked_up', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
+  void notifyBuyer(deps, o.userId, 'orderPickedUp', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
   const items = await repo.itemsOf(deps.db, [orderId]);
   return { ...presentOrder(o, items.get(orderId) ?? [], { showCode: false }), tradeIn: result.tradeIn ? { ...result.tradeIn, differenceFen: result.tradeIn.finalFen - result.tradeIn.quotedFen } : null };
 }
