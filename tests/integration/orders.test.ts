@@ -3,7 +3,7 @@ import { createTestContext, type TestContext } from '../helpers/context';
 import { signInAsNewStoreOwner } from '../helpers/accounts';
 import { miniProgramPages, pageOf } from '../helpers/pages';
 import { pollUntil } from '../helpers/poll';
-import { WechatClient } from '../../server/src/lib/wechat';
+import { SUBSCRIBE_TEMPLATES, WechatClient, type SubscribeTemplate } from '../../server/src/lib/wechat';
 
 let t: TestContext;
 let villager: string;
@@ -164,7 +164,7 @@ describe('pickup at the store', () => {
 
   it('when a test environment has no subscribe-message templates configured, then nothing is sent and the order still succeeds', async () => {
     const before = t.emulator.messages.length;
-    const quiet = { ...t.deps, wechat: new WechatClient({ ...t.config.wechat, subscribeTemplates: { orderCreated: '', orderPickedUp: '', groupBuySucceeded: '', groupBuyFailed: '' } }, t.deps.logger) };
+    const quiet = { ...t.deps, wechat: new WechatClient({ ...t.config.wechat, subscribeTemplates: Object.fromEntries(SUBSCRIBE_TEMPLATES.map((name) => [name, ''])) as Record<SubscribeTemplate, string> }, t.deps.logger) };
     expect(await quiet.wechat.notify({ touser: 'demo_villager', template: 'orderCreated', page: 'pages/orders/index', data: {} })).toBe(false);
     expect(await t.deps.wechat.notify({ touser: 'demo_villager', template: 'orderCreated', page: 'pages/orders/index', data: {} })).toBe(true);
     expect(t.emulator.messages.length).toBe(before + 1);

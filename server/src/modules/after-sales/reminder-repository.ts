@@ -95,3 +95,9 @@ export async function listStoreReminders(db: Db, storeIds: string[] | null, f: {
   const [rows] = await db.query(`${SELECT} WHERE ${where.sql} ORDER BY r.id LIMIT ?`, [...where.values, f.limit + 1]);
   return rows as ReminderRow[];
 }
+
+export async function countToCall(db: Db, storeIds: string[]): Promise<number> {
+  if (!storeIds.length) return 0;
+  const [rows] = await db.query("SELECT COUNT(*) AS n FROM maintenance_reminders WHERE store_id IN (?) AND notify_status = 'call_list' AND called_at IS NULL", [storeIds]);
+  return Number((rows as { n: number }[])[0].n);
+}

@@ -50,11 +50,11 @@ export async function notifyPendingReminders(deps: Deps): Promise<void> {
     let outcome: 'sent' | 'call_list' | 'unreachable' | 'pending' = r.storeId ? 'call_list' : 'unreachable';
     if (openid) {
       try {
-        await deps.wechat.sendSubscribeMessage({
-          touser: openid, templateId: 'maintenance_due', page: 'pages/appliances/index',
+        const sent = await deps.wechat.sendSubscribeMessage({
+          touser: openid, template: 'maintenanceDue', page: 'pages/appliances/index',
           data: { thing1: { value: `${r.applianceName}该保养了` }, date2: { value: shanghaiDay(r.dueAt) } },
         });
-        outcome = 'sent';
+        if (sent) outcome = 'sent';
       } catch (err) {
         // Not subscribed (or refused): a person calls instead. WeChat unreachable: try again next run.
         if (!(err instanceof WechatError)) outcome = 'pending';

@@ -4,6 +4,7 @@ import { registerTicketRoutes } from './ticket-routes';
 import { registerGridRoutes } from './grid-routes';
 import { registerPhotoRoutes } from './photos/routes';
 import { registerReminderRoutes } from './reminder-routes';
+import { registerStoreViewRoutes } from './store-routes';
 
 /** After-sales (24小时售后管家): appliances, tickets, refunds, photos, reminders, grid managers. */
 export const afterSalesModule: Module = {
@@ -14,5 +15,6 @@ export const afterSalesModule: Module = {
     registerGridRoutes(api, deps);
     registerPhotoRoutes(api, deps);
     registerReminderRoutes(api, deps);
+    registerStoreViewRoutes(api, deps);
   },
 };

@@ -119,6 +119,8 @@ export const StoreTicketsQuery = ListQuery.extend({
   cursor: z.string().regex(/^\d{1,6}$/, 'a cursor from the previous page').optional(),
   status: z.union([TicketState, z.enum(['open', 'all'])]).optional(),
   storeId: Id.optional(),
+  /** Ratings whose photo was offered for the wall (pending), or already decided. */
+  wall: z.enum(['pending', 'approved', 'declined']).optional(),
 }).strict();
 
 const Note = z.string().trim().min(1).max(200);
@@ -174,3 +176,44 @@ export const Reminder = z
 export const ReminderList = z.object({ items: z.array(Reminder), nextCursor: z.string().nullable() });
 export const StoreRemindersQuery = ListQuery.extend({ status: z.enum(['to_call', 'called']).optional() }).strict();
 export const CalledBody = z.object({ note: z.string().trim().min(1).max(200).nullable().optional() }).strict();
+
+// The grid manager's view, the owner's today, the photo wall
+
+export const GridStoresQuery = ListQuery;
+export const WeeklyQuery = z.object({ weeks: z.coerce.number().int().min(1).max(26).optional() }).strict();
+
+const WeekFigures = z.object({
+  week: z.string(), ticketsOpened: z.number().int(), answeredInTime: z.number().int(), answeredRate: z.number().nullable(),
+  ratings: z.number().int(), averageRating: z.number().nullable(), remindersDone: z.number().int(),
+});
+export const GridStore = z.object({ id: z.string(), name: z.string(), open: z.number().int(), escalated: z.number().int(), overdue: z.number().int(), thisWeek: WeekFigures });
+export const GridStoreList = z.object({ items: z.array(GridStore), nextCursor: z.string().nullable() });
+export const StoreWeekly = z
+  .object({
+    store: z.object({ id: z.string(), name: z.string() }), open: z.number().int(), escalated: z.number().int(), overdue: z.number().int(),
+    asOf: z.string(), weeks: z.array(WeekFigures),
+  })
+  .openapi('StoreWeekly');
+
+export const WallDecisionBody = z.object({ approve: z.boolean() }).strict();
+export const WallQuery = ListQuery.extend({ cursor: z.string().regex(/^\d{1,15}\.[0-9A-Z]{26}$/, 'a cursor from the previous page').optional() }).strict();
+export const WallList = z.object({
+  items: z.array(z.object({
+    ticketId: z.string(), photo: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }), stars: z.number().int(),
+    comment: z.string().nullable(), nickname: z.string(), applianceName: z.string().nullable(), ratedAt: Time,
+  })),
+  nextCursor: z.string().nullable(),
+});
+
+export const Today = z
+  .object({
+    date: z.string(),
+    pickups: z.object({ count: z.number().int(), items: z.array(z.object({ orderId: z.string(), buyerNickname: z.string(), payableFen: z.number().int(), createdAt: Time, expiresAt: Time })) }),
+    visits: z.object({ count: z.number().int(), items: z.array(z.object({ ticketId: z.string(), kind: z.string(), applianceName: z.string().nullable(), customerNickname: z.string(), startsAt: Time.nullable(), endsAt: Time.nullable() })) }),
+    tickets: z.object({
+      open: z.number().int(), overdue: z.number().int(),
+      items: z.array(z.object({ id: z.string(), kind: z.string(), status: z.string(), applianceName: z.string().nullable(), respondBy: Time, overdue: z.boolean(), customerNickname: z.string() })),
+    }),
+    reminders: z.object({ toCall: z.number().int(), items: z.array(Reminder) }),
+  })
+  .openapi('StoreToday');

@@ -11,6 +11,7 @@ import { findAppliance } from './appliance-repository';
 import { fromStates, kindAllows, OPEN_STATES, TRANSITIONS, type Actor, type TicketAction, type TicketKind, type TicketState } from './ticket-machine';
 import * as repo from './ticket-repository';
 import { ownedStores, readableStores } from './scope';
+import { publishTicketEvent } from './events';
 import { attachPhotos, photosOfTickets, type PhotoRow } from './photos/repository';
 import { photoUrl, presentPhoto } from './photos/service';
 
@@ -83,6 +84,7 @@ export async function openTicket(deps: Deps, user: AuthUser, idemKey: string | n
         respondBy: new Date(now.getTime() + deps.config.afterSales.respondWithinSeconds * 1000),
       });
       await repo.insertEvent(conn, { ticketId: id, seq: 1, actorUserId: user.id, actor: 'villager', action: 'submit', fromState: null, toState: 'submitted', note: null });
+      await publishTicketEvent(conn, id, { action: 'submit', actor: 'villager', fromState: null, toState: 'submitted', note: null });
       await takePhotos(conn, id, user.id, body.photoIds ?? []);
     });
   } catch (err) {
@@ -132,6 +134,7 @@ export async function moveTicket(deps: Deps, id: string, m: Move): Promise<{ fro
     if (!moved) return null;
     if (m.alongside) await m.alongside(conn);
     await repo.insertEvent(conn, { ticketId: id, seq: moved.version, actorUserId: m.actorUserId, actor: m.actor, action: m.action, fromState: moved.fromState, toState: t.to, note: m.note ?? null });
+    await publishTicketEvent(conn, id, { action: m.action, actor: m.actor, fromState: moved.fromState, toState: t.to, note: m.note ?? null });
     return { fromState: moved.fromState, toState: t.to };
   });
 }
@@ -218,12 +221,13 @@ export async function listMyTickets(deps: Deps, user: AuthUser, q: { status?: Ti
 }
 
 /** The inbox: `status=open` (default) is everything waiting for the store, nearest deadline first. */
-export async function listStoreTickets(deps: Deps, user: AuthUser, q: { status?: TicketState | 'open' | 'all'; storeId?: string; cursor?: string; limit?: number }) {
+export async function listStoreTickets(deps: Deps, user: AuthUser, q: { status?: TicketState | 'open' | 'all'; storeId?: string; wall?: 'pending' | 'approved' | 'declined'; cursor?: string; limit?: number }) {
   const limit = Math.min(q.limit ?? 20, 50);
   const offset = q.cursor ? Number(q.cursor) : 0;
-  const status = q.status ?? 'open';
+  // Photos waiting for the wall belong to closed tickets: that filter looks at every state.
+  const status = q.status ?? (q.wall ? 'all' : 'open');
   const statuses = status === 'all' ? undefined : status === 'open' ? [...OPEN_STATES] : [status];
-  const rows = await repo.listStoreTickets(deps.db, await readableStores(deps, user), { statuses, storeId: q.storeId, offset, limit });
+  const rows = await repo.listStoreTickets(deps.db, await readableStores(deps, user), { statuses, storeId: q.storeId, wall: q.wall, offset, limit });
   const page = rows.slice(0, limit);
   const [events, photos] = await Promise.all([repo.eventsOf(deps.db, page.map((t) => t.id)), photosOfTickets(deps.db, page.map((t) => t.id))]);
   return { items: page.map((t) => presentTicket(deps, t, events.get(t.id) ?? [], photos, { forStore: true })), nextCursor: rows.length > limit ? String(offset + limit) : null };
