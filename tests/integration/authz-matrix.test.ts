@@ -25,10 +25,11 @@ const OPENID: Record<Exclude<RoleName, 'anonymous'>, string> = {
  *           valid bodies below, or 404/409 when the resource or state decides.
  *   '401' — 401 UNAUTHENTICATED.
  *   '403' — 403 FORBIDDEN.
+ *   'signed' — no role can call it: WeChat Pay's signature decides (401 SIGNATURE_INVALID without it).
  * Classes used (for reading the table): public = ok everywhere; user = 401 anonymous, ok otherwise;
  * store = store_owner only; admin = admin only; leader = leader only.
  */
-type Cell = 'ok' | '401' | '403';
+type Cell = 'ok' | '401' | '403' | 'signed';
 type Row = [anonymous: Cell, villager: Cell, leader: Cell, owner1: Cell, owner2: Cell, admin: Cell];
 
 const PUBLIC: Row = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok'];
@@ -36,6 +37,7 @@ const USER: Row = ['401', 'ok', 'ok', 'ok', 'ok', 'ok'];
 const STORE: Row = ['401', '403', '403', 'ok', 'ok', '403'];
 const ADMIN: Row = ['401', '403', '403', '403', '403', 'ok'];
 const LEADER: Row = ['401', '403', 'ok', '403', '403', '403'];
+const WECHAT_PAY: Row = ['signed', 'signed', 'signed', 'signed', 'signed', 'signed'];
 /** Store owners, and the grid managers and admins who oversee stores (read-only for them). */
 const OVERSEE: Row = ['401', '403', '403', 'ok', 'ok', 'ok'];
 
@@ -75,6 +77,7 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'POST /api/v1/group-buys/{id}/join':             { row: USER, note: 'API.md' },
   'DELETE /api/v1/group-buys/{id}/join':           { row: USER, note: 'API.md' },
   'POST /api/v1/group-buys/{id}/proxy-members':    { row: LEADER, note: 'API.md: (its leader)' },
+  'DELETE /api/v1/group-buys/{id}/proxy-members/{memberId}': { row: LEADER, note: 'issue 13: its leader removes a neighbour while open' },
   // trade-in
   'GET /api/v1/trade-in/categories':               { row: PUBLIC, note: 'API.md' },
   'POST /api/v1/trade-in/quotes':                  { row: USER, note: 'API.md' },
@@ -90,6 +93,11 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'GET /api/v1/store/pickups':                     { row: STORE, note: 'API.md: (store_owner)' },
   'POST /api/v1/store/pickups/verify':             { row: STORE, note: 'API.md: (store_owner), own stores' },
   'POST /api/v1/store/pickups/{orderId}/confirm':  { row: STORE, note: 'API.md: (store_owner), own stores' },
+  // payments
+  'POST /api/v1/orders/{id}/pay':                  { row: USER, note: 'API.md: the caller\'s own orders' },
+  'GET /api/v1/orders/{id}/payment':               { row: USER, note: 'not in API.md; the caller\'s own order\'s payment' },
+  'GET /api/v1/payments/{id}':                     { row: USER, note: 'API.md: the caller\'s own payments' },
+  'POST /api/v1/wechatpay/notify':                 { row: WECHAT_PAY, note: 'API.md: WeChat Pay\'s notifications, verified by signature' },
   // after-sales
   'GET /api/v1/me/appliances':                     { row: USER, note: 'API.md: the household\'s appliances' },
   'POST /api/v1/me/appliances':                    { row: USER, note: 'API.md: added by hand' },
@@ -243,8 +251,10 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/products/{id}', '/products/AC-GREE-1')
         .replace('/images/{name}', '/images/tv.svg')
         .replace('/group-buys/{id}', '/group-buys/01DEMO0GR0UPBUY0000000000')
+        .replace('/proxy-members/{memberId}', '/proxy-members/01AUTHZNOSUCHMEMBER0000000')
         .replace('/store/leaders/{userId}', '/store/leaders/01AUTHZNOSUCHUSER000000000')
         .replace('/trade-in/quotes/{id}', `/trade-in/quotes/${villagerQuote}`)
+        .replace('/payments/{id}', '/payments/01AUTHZNOSUCHPAYMENT000000')
         .replace('/orders/{id}', `/orders/${villagerOrder.id}`)
         .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000')
         .replace('/me/appliances/{id}', '/me/appliances/01AUTHZNOSUCHAPPLIANCE0000')
@@ -308,7 +318,11 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         const got = res.status;
         const pass =
           got < 500 &&
-          (want === 'ok' ? got !== 401 && got !== 403 : got === Number(want) && res.body?.error?.code === (want === '401' ? 'UNAUTHENTICATED' : 'FORBIDDEN'));
+          (want === 'ok'
+            ? got !== 401 && got !== 403
+            : want === 'signed'
+              ? got === 401 && res.body?.error?.code === 'SIGNATURE_INVALID'
+              : got === Number(want) && res.body?.error?.code === (want === '401' ? 'UNAUTHENTICATED' : 'FORBIDDEN'));
         const flag = KNOWN_DISAGREEMENTS[`${k} ${role}`] ? ' (≠API.md)' : '';
         printed[k][role] = `${want}→${got}${pass ? '' : ' ✗'}${flag}`;
         if (!pass) failures.push(`${k} as ${role}: expected ${want}, got ${got} ${JSON.stringify(res.body?.error ?? '').slice(0, 120)}`);

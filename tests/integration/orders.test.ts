@@ -3,7 +3,7 @@ import { createTestContext, type TestContext } from '../helpers/context';
 import { signInAsNewStoreOwner } from '../helpers/accounts';
 import { miniProgramPages, pageOf } from '../helpers/pages';
 import { pollUntil } from '../helpers/poll';
-import { SUBSCRIBE_TEMPLATES, WechatClient, type SubscribeTemplate } from '../../server/src/lib/wechat';
+import { WechatClient, SUBSCRIBE_TEMPLATES, type SubscribeTemplate } from '../../server/src/lib/wechat';
 
 let t: TestContext;
 let villager: string;
@@ -64,7 +64,7 @@ describe('placing an order', () => {
     const before = await available('AC-GREE-1-A');
     const res = await order(villager, { storeId: 'DEMO-001', items: [{ skuId: 'AC-GREE-1-A', units: 2 }] });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), status: 'awaiting_pickup', pickupCode: expect.stringMatching(/^\d{8}$/), price: { itemsFen: 599800, couponFen: 0, tradeInFen: 0, payableFen: 599800 } });
+    expect(res.body).toEqual({ id: expect.any(String), status: 'awaiting_pickup', pickupCode: expect.stringMatching(/^\d{8}$/), price: { itemsFen: 599800, couponFen: 0, tradeInFen: 0, payableFen: 599800 }, paymentMode: 'on_pickup' });
     expect(await available('AC-GREE-1-A')).toBe(before - 2);
     const mine = await t.http.get(`/api/v1/orders/${res.body.id}`).set(auth(villager));
     expect(mine.body).toMatchObject({ status: 'awaiting_pickup', pickupCode: res.body.pickupCode, store: { id: 'DEMO-001' }, items: [{ skuId: 'AC-GREE-1-A', units: 2, unitPriceFen: 299900 }] });
@@ -164,7 +164,7 @@ describe('pickup at the store', () => {
 
   it('when a test environment has no subscribe-message templates configured, then nothing is sent and the order still succeeds', async () => {
     const before = t.emulator.messages.length;
-    const quiet = { ...t.deps, wechat: new WechatClient({ ...t.config.wechat, subscribeTemplates: Object.fromEntries(SUBSCRIBE_TEMPLATES.map((name) => [name, ''])) as Record<SubscribeTemplate, string> }, t.deps.logger) };
+    const quiet = { ...t.deps, wechat: new WechatClient({ ...t.config.wechat, subscribeTemplates: Object.fromEntries(SUBSCRIBE_TEMPLATES.map((k) => [k, ''])) as Record<SubscribeTemplate, string> }, t.deps.logger) };
     expect(await quiet.wechat.notify({ touser: 'demo_villager', template: 'orderCreated', page: 'pages/orders/index', data: {} })).toBe(false);
     expect(await t.deps.wechat.notify({ touser: 'demo_villager', template: 'orderCreated', page: 'pages/orders/index', data: {} })).toBe(true);
     expect(t.emulator.messages.length).toBe(before + 1);

@@ -11,7 +11,7 @@ export const API_BASE: string = process.env.TARO_APP_API_BASE ?? ''
 export type ApiErrorBody = { error: { code: string; message: string; requestId?: string; details?: { path: string; message: string }[] } }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: { path: string; message: string }[] = []) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: { path: string; message: string }[] = [], readonly serverMessage?: string) {
     super(message)
   }
 }
@@ -36,6 +36,8 @@ const MESSAGES: Record<string, string> = {
   TRADE_IN_NOT_APPLICABLE: '估价单只能抵扣同类新家电',
   COUPON_NOT_APPLICABLE: '该券不适用于本单',
   INSUFFICIENT_STOCK: '库存不足',
+  OPEN_UNITS_LIMIT: '未提货的订单太多了，请先提货或取消不要的订单',
+  PROXY_MEMBER_EXISTS: '这位邻居已经在团里了',
   IDEMPOTENCY_KEY_REUSED: '请求重复，请刷新后再试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   UPSTREAM_UNAVAILABLE: '微信服务繁忙，请稍后再试',
@@ -152,7 +154,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     const code = err?.code ?? `HTTP_${res.statusCode}`
     const message = messageFor(code, err?.message)
     if (!options.quiet) void Taro.showToast({ title: message, icon: 'none', duration: 2500 })
-    throw new ApiError(res.statusCode, code, message, err?.details)
+    throw new ApiError(res.statusCode, code, message, err?.details, err?.message)
   }
 }
 

@@ -5,6 +5,7 @@ import { reconcileCoupons } from '../modules/coupons/consumer';
 import { settleDueGroupBuys } from '../modules/group-buys/service';
 import { dispatchOutbox } from '../lib/outbox';
 import { subscribers } from '../modules/subscribers';
+import { paymentJobs } from '../modules/payments/jobs';
 import { escalateOverdueTickets } from '../modules/after-sales/escalation';
 import { makeDueReminders } from '../modules/after-sales/reminders';
 
@@ -17,6 +18,7 @@ export const jobs: Job[] = [
   { name: 'settle-group-buys', intervalMs: (d) => d.config.groupBuy.settleIntervalMs, run: async (d) => void (await settleDueGroupBuys(d)) },
   { name: 'dispatch-outbox', intervalMs: (d) => d.config.outbox.dispatchIntervalMs, run: async (d) => void (await dispatchOutbox(d, subscribers)) },
   { name: 'expire-orders', intervalMs: (d) => d.config.orders.sweepIntervalMs, run: async (d) => void (await expireOverdueOrders(d)) },
+  ...paymentJobs,
   { name: 'escalate-tickets', intervalMs: (d) => d.config.afterSales.escalationSweepMs, run: async (d) => void (await escalateOverdueTickets(d)) },
   { name: 'maintenance-reminders', intervalMs: (d) => d.config.afterSales.reminderSweepMs, run: async (d) => void (await makeDueReminders(d)) },
 ];

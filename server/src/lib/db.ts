@@ -120,10 +120,11 @@ export async function withTransaction<T>(db: Db, fn: (conn: mysql.PoolConnection
   }
 }
 
-/** A CHECK constraint refused the change (MariaDB 4025, MySQL 3819). */
-export const isCheckViolation = (err: unknown) => {
-  const e = err as { errno?: number; code?: string };
-  return e.errno === 4025 || e.errno === 3819 || e.code === 'ER_CONSTRAINT_FAILED' || e.code === 'ER_CHECK_CONSTRAINT_VIOLATED';
+/** A CHECK constraint refused the change (MariaDB 4025, MySQL 3819); with a name, that constraint. */
+export const isCheckViolation = (err: unknown, constraint?: string) => {
+  const e = err as { errno?: number; code?: string; message?: string };
+  const check = e.errno === 4025 || e.errno === 3819 || e.code === 'ER_CONSTRAINT_FAILED' || e.code === 'ER_CHECK_CONSTRAINT_VIOLATED';
+  return check && (!constraint || String(e.message).includes(constraint));
 };
 
 export const isDuplicateKey = (err: unknown, key?: string) =>

@@ -108,6 +108,12 @@ export class WechatClient {
     }
   }
 
+  /** The mini-program's shipping info (发货信息录入), which releases the payment's frozen funds: errcode 0 when accepted. */
+  async uploadShippingInfo(body: unknown): Promise<{ errcode: number; errmsg: string }> {
+    const r = await this.withToken('/wxa/sec/order/upload_shipping_info', body);
+    return { errcode: r.errcode ?? 0, errmsg: r.errmsg ?? '' };
+  }
+
   async phoneNumber(code: string): Promise<string> {
     const r = await this.withToken<{ phone_info?: { purePhoneNumber: string } }>('/wxa/business/getuserphonenumber', { code });
     if (r.errcode === 40029) throw new AppError(400, 'VALIDATION_FAILED', '手机号授权无效', [{ path: 'body.code', message: 'invalid phone code' }]);

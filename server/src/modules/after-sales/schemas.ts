@@ -151,8 +151,8 @@ export const GridManagerList = z.object({ items: z.array(GridManager.extend({ ni
 export const RefundBody = z
   .object({
     amountFen: z.number().int().min(0).max(100_000_000),
-    /** Paid back at the counter: cash or the store's WeChat QR code. */
-    method: z.enum(['cash', 'wechat_qr']),
+    /** cash or the store's WeChat QR code at the counter; online: back through WeChat Pay (orders paid online, and only those). */
+    method: z.enum(['cash', 'wechat_qr', 'online']),
   })
   .strict()
   .openapi('RefundTicketBody');

@@ -1,6 +1,7 @@
 import type { Module } from '../index';
 import { API_BASE, defineRoute, z } from '../../lib/http';
 import { validationFailed } from '../../lib/errors';
+import { consumeRateLimit } from '../../lib/rate-limit';
 import { ConfirmBody, CreateOrderBody, IdParams, Order, OrderIdParams, OrdersQuery, PlacedOrder, VerifyBody } from './schemas';
 import { cancelOrder, confirmPickup, createOrder, getMyOrder, listMyOrders, listStorePickups, verifyPickupCode } from './service';
 
@@ -25,11 +26,14 @@ export const ordersModule: Module = {
         { status: 409, code: 'COUPON_NOT_APPLICABLE' },
         { status: 409, code: 'QUOTE_EXPIRED' },
         { status: 409, code: 'QUOTE_ALREADY_USED' }, { status: 409, code: 'TRADE_IN_NOT_APPLICABLE' },
+        { status: 409, code: 'OPEN_UNITS_LIMIT' },
         { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
+        { status: 429, code: 'RATE_LIMITED' },
       ],
       handler: async ({ body, user, ctx }) => {
         const key = ctx.get('idempotency-key');
         if (!IDEMPOTENCY_KEY.test(key)) throw validationFailed([{ path: 'headers.Idempotency-Key', message: 'required: 8–128 letters, digits, _ . : -' }]);
+        await consumeRateLimit(deps, 'orderPerUser', user!.id);
         const result = await createOrder(deps, user!, key, body);
         ctx.status = result.status;
         ctx.body = result.body;
@@ -65,7 +69,8 @@ export const ordersModule: Module = {
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/store/pickups/:orderId/confirm', summary: 'Hand the goods over: picked_up, exactly once', tags: ['store'],
-      access: ['store_owner'], params: OrderIdParams, body: ConfirmBody, errors: [{ status: 409, code: 'ALREADY_PICKED_UP' }],
+      access: ['store_owner'], params: OrderIdParams, body: ConfirmBody,
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'ALREADY_PICKED_UP' }, { status: 409, code: 'ORDER_PREPAID' }, { status: 409, code: 'ORDER_NOT_PAID' }],
       handler: ({ params, body, user }) => confirmPickup(deps, user!, params.orderId, body),
     });
   },

@@ -32,15 +32,23 @@ export type PlaceOrderInput = {
   groupBuyId?: string;
   groupBuyMemberId?: string;
   proxyMemberId?: string;
+  /** online: paid through WeChat Pay before pickup (payments module); an order with nothing to pay is paid at pickup. */
+  paymentMode?: 'on_pickup' | 'online';
 };
 
 export type Price = { itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number };
-export type PlacedOrder = { id: string; status: 'awaiting_pickup'; pickupCode: string; price: Price };
+export type PlacedOrder = { id: string; status: 'awaiting_pickup'; pickupCode: string; price: Price; paymentMode: 'on_pickup' | 'online' };
 
 /** 8 digits from a CSPRNG: 10^8 codes, so an open order's code cannot be guessed in the few tries verification allows. */
 export function newPickupCode(): string {
   return String(randomInt(0, 100_000_000)).padStart(8, '0');
 }
+
+/** 409 OPEN_UNITS_LIMIT: the buyer already holds as many units in open orders as a household needs. */
+const openUnitsLimit = (deps: Deps) => {
+  const { maxOpenUnitsPerUser, maxOpenUnitsPerSku } = deps.config.safeguards;
+  return conflict('OPEN_UNITS_LIMIT', `每户未提货的订单最多 ${maxOpenUnitsPerUser} 台（同一款最多 ${maxOpenUnitsPerSku} 台），请先提货或取消不要的订单`);
+};
 
 const expiry = (deps: Deps) => new Date(Date.now() + deps.config.orders.expireAfterDays * 86_400_000);
 
@@ -71,18 +79,20 @@ export async function placeOrderInTx(
   try {
     results = await batch(conn, [
       ...leading,
+      repo.holdUnitsStatement(input.userId, input.items, deps.config.safeguards),
       { sql: 'SELECT id FROM stores WHERE id = ?', values: [input.storeId] },
       { sql: 'SELECT s.id, s.product_id AS productId, p.category, p.brand, s.price_fen AS priceFen, s.spec, p.name AS productName FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (?)', values: [skuIds] },
       // SKU rows are locked in id order, so concurrent multi-item orders cannot deadlock.
       ...[...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId)).map((i) => ({ sql: 'UPDATE skus SET available = available - ? WHERE id = ?', values: [i.units, i.skuId] })),
     ]);
   } catch (err) {
+    if (isCheckViolation(err, repo.HOLDS_CHECK)) throw openUnitsLimit(deps);
     if (isCheckViolation(err)) throw conflict('INSUFFICIENT_STOCK', '库存不足');
     // Reads and UPDATEs of `available` cannot hit a unique key: only a leading statement can.
     if (leading.length && isDuplicateKey(err)) throw new LeadingDuplicate();
     throw err;
   }
-  const [storeRows, skuRows] = results.slice(leading.length, leading.length + 2) as [unknown[], { id: string; productId: string; category: string; brand: string; priceFen: number; spec: string; productName: string }[]];
+  const [storeRows, skuRows] = results.slice(leading.length + 1, leading.length + 3) as [unknown[], { id: string; productId: string; category: string; brand: string; priceFen: number; spec: string; productName: string }[]];
   if (!storeRows.length) throw notFound('门店不存在');
   const skus = new Map(skuRows.map((r) => [r.id, r]));
   if (input.items.some((i) => !skus.has(i.skuId))) throw notFound('商品不存在');
@@ -96,16 +106,17 @@ export async function placeOrderInTx(
   const couponFen = input.couponId ? Math.min(itemsFen, await couponAdjustment.apply(ctx, input.couponId)) : 0;
   const tradeInFen = input.tradeInQuoteId ? await tradeInAdjustment.apply(ctx, input.tradeInQuoteId) : 0;
   const payableFen = Math.max(0, itemsFen - couponFen - tradeInFen);
+  const paymentMode = input.paymentMode === 'online' && payableFen > 0 ? 'online' : 'on_pickup';
   const expiresAt = expiry(deps);
   for (let attempt = 0; ; attempt++) {
     const pickupCode = newPickupCode();
-    const placed: PlacedOrder = { id: orderId, status: 'awaiting_pickup', pickupCode, price: { itemsFen, couponFen, tradeInFen, payableFen } };
+    const placed: PlacedOrder = { id: orderId, status: 'awaiting_pickup', pickupCode, price: { itemsFen, couponFen, tradeInFen, payableFen }, paymentMode };
     try {
       await batch(conn, [
         repo.insertOrderStatement({
           id: orderId, userId: input.userId, storeId: input.storeId, source: input.source, groupBuyId: input.groupBuyId ?? null,
           groupBuyMemberId: input.groupBuyMemberId ?? null, proxyMemberId: input.proxyMemberId ?? null, couponId: input.couponId ?? null,
-          tradeInQuoteId: input.tradeInQuoteId ?? null, itemsFen, couponFen, tradeInFen, payableFen, pickupCode, expiresAt,
+          tradeInQuoteId: input.tradeInQuoteId ?? null, itemsFen, couponFen, tradeInFen, payableFen, pickupCode, expiresAt, paymentMode,
         }),
         repo.insertItemsStatement(lines.map((l) => ({ orderId, skuId: l.skuId, productId: l.productId, productName: skus.get(l.skuId)!.productName, spec: skus.get(l.skuId)!.spec, category: l.category, units: l.units, unitPriceFen: l.unitPriceFen }))),
         repo.insertAuditStatement({ orderId, actorUserId: input.userId, action: 'create', fromState: null, toState: 'awaiting_pickup', detail: { source: input.source } }),
@@ -191,10 +202,12 @@ export async function placeGroupOrdersInTx(
 
 export const writeAudit = repo.insertAudit;
 
-type CreateOrderBody = { storeId: string; items: { skuId: string; units: number }[]; couponId?: string | null; tradeInQuoteId?: string | null };
+type CreateOrderBody = { storeId: string; items: { skuId: string; units: number }[]; couponId?: string | null; tradeInQuoteId?: string | null; payment?: 'on_pickup' | 'online' };
 
 function requestHash(body: CreateOrderBody): string {
-  return createHash('sha256').update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null, ...(body.payment === 'online' ? { payment: 'online' } : {}) }))
+    .digest('hex');
 }
 
 async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null; id: string }, template: SubscribeTemplate, orderId: string, data: Record<string, { value: string }>) {
@@ -221,7 +234,7 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
       try {
         const order = await placeOrderInTx(
           conn, deps,
-          { userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct' },
+          { userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct', paymentMode: body.payment },
           (placed) => [repo.completeIdempotencyKeyStatement(user.id, key, 201, placed)],
           [repo.claimIdempotencyKeyStatement(user.id, key, hash)],
         );
@@ -257,6 +270,8 @@ export function presentOrder(o: repo.OrderRow, items: repo.ItemRow[], opts: { sh
     couponId: o.couponId,
     tradeInQuoteId: o.tradeInQuoteId,
     paymentMethod: o.paymentMethod,
+    paymentMode: o.paymentMode,
+    paidAt: o.paidAt ? o.paidAt.toISOString() : null,
     createdAt: o.createdAt.toISOString(),
     expiresAt: o.expiresAt.toISOString(),
     pickedUpAt: o.pickedUpAt ? o.pickedUpAt.toISOString() : null,
@@ -279,9 +294,10 @@ export async function getMyOrder(deps: Deps, user: AuthUser, id: string) {
   return presentOrder(o, items.get(id) ?? [], { showCode: true });
 }
 
-async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to: 'cancelled' | 'expired', actor: string | null, guard: { userId?: string }): Promise<boolean> {
+async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to: 'cancelled' | 'expired', actor: string | null, guard: repo.CloseGuard): Promise<boolean> {
   if (!(await repo.closeOrder(conn, id, to, guard))) return false;
   await repo.returnUnits(conn, id);
+  await repo.releaseHolds(conn, id);
   await couponAdjustment.release(conn, id);
   await tradeInAdjustment.release(conn, id);
   await repo.insertAudit(conn, { orderId: id, actorUserId: actor, action: to === 'cancelled' ? 'cancel' : 'expire', fromState: 'awaiting_pickup', toState: to });
@@ -306,6 +322,34 @@ export async function expireOverdueOrders(deps: Deps, batch = 200): Promise<numb
     if (await withTransaction(deps.db, (conn) => closeAndRelease(conn, deps, id, 'expired', null, {}))) expired++;
   }
   return expired;
+}
+
+// What the payments module asks of orders (it never writes the orders table itself).
+
+/** The order a buyer is about to pay online, or null when it is not theirs. */
+export async function orderToPay(deps: Deps, userId: string, orderId: string) {
+  const o = await repo.findOrder(deps.db, { id: orderId, userId });
+  if (!o) return null;
+  const items = (await repo.itemsOf(deps.db, [orderId])).get(orderId) ?? [];
+  return {
+    id: o.id, userId: o.userId, storeId: o.storeId, storeName: o.storeName, status: o.status, paymentMode: o.paymentMode, paid: o.paidAt !== null,
+    payableFen: o.payableFen, createdAt: o.createdAt, items: items.map((i) => ({ name: i.productName, units: i.units })),
+  };
+}
+
+/** Inside the payment's transaction: the order is paid, once, if it still waits for its buyer; false otherwise (then the payment is refunded). */
+export async function markOrderPaid(conn: PoolConnection, orderId: string, paymentId: string): Promise<boolean> {
+  if (!(await repo.markPaid(conn, orderId))) return false;
+  await repo.insertAudit(conn, { orderId, actorUserId: null, action: 'paid_online', fromState: null, toState: null, detail: { paymentId } });
+  return true;
+}
+
+/** Online orders never paid within their window (the payments job closes their WeChat side first). */
+export const unpaidOnlineOrders = (deps: Deps, createdBefore: Date, limit = 200) => repo.unpaidOnlineOrders(deps.db, createdBefore, limit);
+
+/** Expires an online order never paid within its window: units, coupon and trade-in quote go back, exactly once. */
+export async function expireUnpaidOnlineOrder(deps: Deps, orderId: string, createdBefore: Date): Promise<boolean> {
+  return withTransaction(deps.db, (conn) => closeAndRelease(conn, deps, orderId, 'expired', null, { unpaidOnlineCreatedBefore: createdBefore }));
 }
 
 // The store owner's console.
@@ -359,6 +403,7 @@ export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string
 export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string, input: { paymentMethod: string; tradeInInspection?: TradeInInspection }) {
   const result = await withTransaction(deps.db, async (conn) => {
     if (!(await repo.markPickedUp(conn, orderId, owner.id, input.paymentMethod))) return null;
+    await repo.releaseHolds(conn, orderId);
     let tradeIn: { quotedFen: number; finalFen: number } | null = null;
     if (input.tradeInInspection) {
       tradeIn = await tradeInAdjustment.inspect(conn, orderId, input.tradeInInspection);
@@ -375,6 +420,8 @@ export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string
   if (!o) throw notFound('订单不存在');
   if (!result) {
     if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
+    if (o.status === 'awaiting_pickup' && o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
+    if (o.status === 'awaiting_pickup' && !o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
     throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
   }
   void notifyBuyer(deps, o.userId, 'orderPickedUp', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
