@@ -113,6 +113,16 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'POST /api/v1/store/tickets/{id}/reject':        { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/resolve':       { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/refund':        { row: STORE, note: 'API.md: the store acts' },
+  'GET /api/v1/me/reminders':                      { row: USER, note: 'API.md: maintenance reminders' },
+  'GET /api/v1/store/reminders':                   { row: OVERSEE, note: 'API.md: the store\'s call list; grid managers and admins read' },
+  'POST /api/v1/store/reminders/{id}/called':      { row: STORE, note: 'not in API.md; the owner marks called' },
+  'GET /api/v1/grid/stores':                       { row: OVERSEE, note: 'API.md: the grid manager\'s stores; owners their own, admins all' },
+  'GET /api/v1/grid/stores/{id}/weekly':           { row: OVERSEE, note: 'API.md: weekly view per store' },
+  'GET /api/v1/store/today':                       { row: STORE, note: 'not in API.md; the owner\'s "today"' },
+  'POST /api/v1/store/tickets/{id}/wall':          { row: STORE, note: 'API.md: the owner approves the wall photo' },
+  'GET /api/v1/stores/{id}/wall':                  { row: PUBLIC, note: 'API.md: public' },
+  'POST /api/v1/photos':                           { row: USER, note: 'not in API.md; photos for tickets and ratings (multipart)' },
+  'GET /api/v1/photos/{file}':                     { row: PUBLIC, note: 'not in API.md; the signed URL is the permission (an <image> sends no token)' },
   'POST /api/v1/admin/grid-managers':              { row: ADMIN, note: 'API.md: appointed by an admin' },
   'GET /api/v1/admin/grid-managers':               { row: ADMIN, note: 'not in API.md; admin prefix' },
 };
@@ -248,12 +258,16 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/orders/{id}', `/orders/${villagerOrder.id}`)
         .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000')
         .replace('/me/appliances/{id}', '/me/appliances/01AUTHZNOSUCHAPPLIANCE0000')
-        .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000');
+        .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000')
+        .replace('/grid/stores/{id}', '/grid/stores/DEMO-001')
+        .replace('/store/reminders/{id}', '/store/reminders/01AUTHZNOSUCHREMINDER00000')
+        .replace('/photos/{file}', '/photos/01AUTHZNOSUCHPH0T000000000.jpg');
     const QUERY: Record<string, string> = {
       'GET /api/v1/regions/search': '?q=%E6%B8%85%E8%8B%91',
       'GET /api/v1/stores/nearby': '?lat=38.87&lng=115.46',
       'GET /api/v1/stores': '?region=130608',
       'GET /api/v1/group-buys': '?storeId=DEMO-001',
+      'GET /api/v1/photos/{file}': '?exp=1999999999&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
     };
     const BODY: Record<string, () => unknown> = {
       'POST /api/v1/auth/wechat/login': () => ({ code: `test_authz_login.${randomBytes(4).toString('hex')}` }),
@@ -279,6 +293,8 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/store/tickets/{id}/reject': () => ({ reason: '不在保修范围' }),
       'POST /api/v1/store/tickets/{id}/resolve': () => ({}),
       'POST /api/v1/store/tickets/{id}/refund': () => ({ amountFen: 100, method: 'cash' }),
+      'POST /api/v1/store/reminders/{id}/called': () => ({ note: '已回访' }),
+      'POST /api/v1/store/tickets/{id}/wall': () => ({ approve: true }),
       'POST /api/v1/admin/grid-managers': () => ({ userId: '01DEMO0GR1DMANAGER00000000', storeIds: ['DEMO-001', 'DEMO-002'] }),
     };
 

@@ -7,6 +7,7 @@ import { dispatchOutbox } from '../lib/outbox';
 import { subscribers } from '../modules/subscribers';
 import { paymentJobs } from '../modules/payments/jobs';
 import { escalateOverdueTickets } from '../modules/after-sales/escalation';
+import { makeDueReminders } from '../modules/after-sales/reminders';
 
 /** A job that runs on a timer in exactly one process at a time (it holds a lease while it runs). */
 export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps: Deps) => Promise<void> };
@@ -19,6 +20,7 @@ export const jobs: Job[] = [
   { name: 'expire-orders', intervalMs: (d) => d.config.orders.sweepIntervalMs, run: async (d) => void (await expireOverdueOrders(d)) },
   ...paymentJobs,
   { name: 'escalate-tickets', intervalMs: (d) => d.config.afterSales.escalationSweepMs, run: async (d) => void (await escalateOverdueTickets(d)) },
+  { name: 'maintenance-reminders', intervalMs: (d) => d.config.afterSales.reminderSweepMs, run: async (d) => void (await makeDueReminders(d)) },
 ];
 
 export function startJobs(deps: Deps, list: Job[] = jobs): () => Promise<void> {

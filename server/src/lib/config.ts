@@ -22,8 +22,27 @@ const maintenanceCycle = z.union([
   /** Seasonal: due each year by this month-day in Asia/Shanghai (air conditioners cleaned before summer). */
   z.object({ yearlyBy: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'MM-DD') }).strict(),
 ]);
+const photosConfig = z
+  .object({
+    /** fs: files under `dir`; s3: an S3-compatible bucket (docs/photos.md). */
+    storage: z.enum(['fs', 's3']),
+    dir: z.string().min(1),
+    maxBytes: z.number().int().positive(),
+    /** Decoded size limit: a small file that inflates to a huge bitmap is refused. */
+    maxPixels: z.number().int().positive(),
+    /** Stored pictures are at most this many pixels on their longer side. */
+    maxEdge: z.number().int().positive(),
+    /** Key of the signed photo URLs (a mini-program <image> cannot send a token). */
+    urlKeyHex: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters'),
+    urlTtlSeconds: z.number().int().positive(),
+    s3: z
+      .object({ endpoint: z.string(), region: z.string(), bucket: z.string(), accessKeyId: z.string(), secretAccessKey: z.string() })
+      .strict(),
+  })
+  .strict();
 const afterSalesConfig = z
   .object({
+    photos: photosConfig,
     respondWithinSeconds: z.number().int().positive(),
     escalationSweepMs: z.number().int().positive(),
     returnWindowDays: z.number().positive(),
@@ -188,6 +207,14 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'TRUSTED_PROXIES', path: ['trustedProxies', 'addresses'], kind: 'list' },
   { name: 'TRUSTED_PROXY_HOPS', path: ['trustedProxies', 'hops'], kind: 'int' },
   { name: 'AFTER_SALES_RESPOND_WITHIN_S', path: ['afterSales', 'respondWithinSeconds'], kind: 'int' },
+  { name: 'PHOTO_STORAGE', path: ['afterSales', 'photos', 'storage'], kind: 'string' },
+  { name: 'PHOTO_DIR', path: ['afterSales', 'photos', 'dir'], kind: 'string' },
+  { name: 'PHOTO_URL_KEY_HEX', path: ['afterSales', 'photos', 'urlKeyHex'], kind: 'string' },
+  { name: 'PHOTO_S3_ENDPOINT', path: ['afterSales', 'photos', 's3', 'endpoint'], kind: 'string' },
+  { name: 'PHOTO_S3_REGION', path: ['afterSales', 'photos', 's3', 'region'], kind: 'string' },
+  { name: 'PHOTO_S3_BUCKET', path: ['afterSales', 'photos', 's3', 'bucket'], kind: 'string' },
+  { name: 'PHOTO_S3_ACCESS_KEY_ID', path: ['afterSales', 'photos', 's3', 'accessKeyId'], kind: 'string' },
+  { name: 'PHOTO_S3_SECRET_ACCESS_KEY', path: ['afterSales', 'photos', 's3', 'secretAccessKey'], kind: 'string' },
 ];
 
 export class ConfigError extends Error {}
@@ -321,5 +348,6 @@ export function assertProductionSafe(config: Config): void {
   if (DEV_SECRETS.includes(config.wechat.appSecret)) problems.push('WECHAT_APP_SECRET is the development secret');
   if (DEV_KEYS.includes(config.crypto.phoneKeyHex)) problems.push('PHONE_KEY_HEX is the development key');
   if (DEV_KEYS.includes(config.crypto.phoneHashKeyHex)) problems.push('PHONE_HASH_KEY_HEX is the development key');
+  if (DEV_KEYS.includes(config.afterSales.photos.urlKeyHex)) problems.push('PHOTO_URL_KEY_HEX is the development key');
   if (problems.length) throw new ConfigError(`Refusing to start in production:\n  ${problems.join('\n  ')}`);
 }

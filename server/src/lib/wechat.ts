@@ -7,7 +7,7 @@ import { requestJson } from './http-client';
  * timeout; WeChat's errcodes become API.md's codes; an unreachable WeChat is 502.
  */
 /** The subscribe messages the product sends, by what they say; their WeChat template ids are configuration. */
-export const SUBSCRIBE_TEMPLATES = ['orderCreated', 'orderPickedUp', 'groupBuySucceeded', 'groupBuyFailed', 'ticketEscalated'] as const;
+export const SUBSCRIBE_TEMPLATES = ['orderCreated', 'orderPickedUp', 'groupBuySucceeded', 'groupBuyFailed', 'ticketUpdated', 'ticketEscalated', 'maintenanceDue'] as const;
 export type SubscribeTemplate = (typeof SUBSCRIBE_TEMPLATES)[number];
 
 export type WechatSettings = {
