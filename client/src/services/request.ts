@@ -45,6 +45,11 @@ const MESSAGES: Record<string, string> = {
   DEPENDENCY_UNAVAILABLE: '服务繁忙，请稍后再试',
   PAYLOAD_TOO_LARGE: '内容太多了',
   NETWORK: '网络不好，请稍后再试',
+  ORDER_NOT_PAYABLE: '这个订单现在不能在线支付',
+  ALREADY_PAID: '订单已付款',
+  PAYMENT_UNAVAILABLE: '在线支付暂不可用，请选择到店付款',
+  ORDER_PREPAID: '该订单已在线支付，无需再收款',
+  ORDER_NOT_PAID: '该订单没有在线支付，请现场收款',
 }
 
 /** Codes whose server message says what the short one cannot: how long to wait, when a thing happened. */
