@@ -51,7 +51,7 @@ describe('exactly once under concurrency', () => {
       const trade = t.emulator.pay.trades.get(o.paymentId)!;
       const n = signedNotification(t.emulator.payKeys, paidTransaction({ appId: t.config.wechat.appId, mchId: t.emulator.payKeys.mchId, outTradeNo: o.paymentId, amountFen: o.amountFen, transactionId: trade.transaction_id! }));
       const [confirm, notified] = await Promise.all([
-        t.http.post(`/api/v1/store/pickups/${o.orderId}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' }),
+        t.http.post(`/api/v1/store/pickups/${o.orderId}/confirm`).set(auth(owner)).send({ code: o.pickupCode, paymentMethod: 'cash' }),
         t.http.post('/api/v1/wechatpay/notify').set(n.headers).send(n.body),
       ]);
       expect(notified.status).toBe(204);

@@ -15,7 +15,7 @@ export async function userIdOf(t: TestContext, openid: string): Promise<string> 
 export async function boughtAndPickedUp(t: TestContext, villager: string, owner: string, skuId = 'AC-GREE-1-A'): Promise<string> {
   const placed = await t.http.post('/api/v1/orders').set(auth(villager)).set('Idempotency-Key', `as-${randomBytes(6).toString('hex')}`).send({ storeId: 'DEMO-001', items: [{ skuId, units: 1 }] });
   if (placed.status !== 201) throw new Error(`order: ${placed.status} ${JSON.stringify(placed.body)}`);
-  const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+  const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ code: placed.body.pickupCode, paymentMethod: 'cash' });
   if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
   return placed.body.id as string;
 }
@@ -48,7 +48,7 @@ export async function boughtWithCouponAndPickedUp(t: TestContext, villager: stri
   const placed = await t.http.post('/api/v1/orders').set(auth(villager)).set('Idempotency-Key', `as-${randomBytes(6).toString('hex')}`)
     .send({ storeId: 'DEMO-001', items: [{ skuId: 'AC-GREE-1-A', units: 1 }], couponId });
   if (placed.status !== 201) throw new Error(`order: ${placed.status} ${JSON.stringify(placed.body)}`);
-  const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+  const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ code: placed.body.pickupCode, paymentMethod: 'cash' });
   if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
   return { orderId: placed.body.id as string, couponId };
 }

@@ -178,7 +178,7 @@ describe('shipping info', () => {
   it('when a paid order is handed over, then its shipping info is uploaded as self pickup, retried until WeChat has the payment', async () => {
     const p = await paidOrder();
     t.emulator.pay.settings.shippingLagMs = 60_000; // WeChat has not indexed the payment yet: 10060001
-    const confirm = await t.http.post(`/api/v1/store/pickups/${p.order.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'prepaid' });
+    const confirm = await t.http.post(`/api/v1/store/pickups/${p.order.id}/confirm`).set(auth(owner)).send({ code: p.order.pickupCode, paymentMethod: 'prepaid' });
     expect(confirm.status).toBe(200);
     await drain();
     const pending = await one<{ status: string; last_error: string; attempts: number }>('SELECT status, last_error, attempts FROM payment_shipments WHERE payment_id = ?', [p.paymentId]);

@@ -178,12 +178,12 @@ describe('handover of an order paid online', () => {
     await waitUntil('paid', async () => (await paymentRow(paymentId)).status === 'paid');
     const pickups = (await t.http.get('/api/v1/store/pickups').set(auth(owner))).body.items as { id: string; paymentMode: string; paidAt: string | null }[];
     expect(pickups.find((o) => o.id === paid.id)).toMatchObject({ paymentMode: 'online', paidAt: expect.any(String) });
-    const cash = await t.http.post(`/api/v1/store/pickups/${paid.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+    const cash = await t.http.post(`/api/v1/store/pickups/${paid.id}/confirm`).set(auth(owner)).send({ code: paid.pickupCode, paymentMethod: 'cash' });
     expect([cash.status, cash.body.error.code]).toEqual([409, 'ORDER_PREPAID']);
-    expect((await t.http.post(`/api/v1/store/pickups/${paid.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'prepaid' })).status).toBe(200);
+    expect((await t.http.post(`/api/v1/store/pickups/${paid.id}/confirm`).set(auth(owner)).send({ code: paid.pickupCode, paymentMethod: 'prepaid' })).status).toBe(200);
 
     const unpaidOrder = await placeOrder();
-    const prepaid = await t.http.post(`/api/v1/store/pickups/${unpaidOrder.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'prepaid' });
+    const prepaid = await t.http.post(`/api/v1/store/pickups/${unpaidOrder.id}/confirm`).set(auth(owner)).send({ code: unpaidOrder.pickupCode, paymentMethod: 'prepaid' });
     expect([prepaid.status, prepaid.body.error.code]).toEqual([409, 'ORDER_NOT_PAID']);
     expect((await orderRow(unpaidOrder.id)).status).toBe('awaiting_pickup');
   });
