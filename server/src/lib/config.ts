@@ -57,6 +57,8 @@ export const configSchema = z
     coupons: z.object({ persistIntervalMs: z.number().int().positive(), reconcileIntervalMs: z.number().int().positive() }).strict(),
     tradeIn: z.object({ quoteValidDays: z.number().int().positive() }).strict(),
     jobs: z.object({ enabled: z.boolean() }).strict(),
+    /** `npm run serve`: worker processes; 0 is one per core. */
+    serve: z.object({ workers: z.number().int().min(0).max(256) }).strict(),
   })
   .strict();
 
@@ -83,6 +85,7 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'PHONE_KEY_HEX', path: ['crypto', 'phoneKeyHex'], kind: 'string' },
   { name: 'PHONE_HASH_KEY_HEX', path: ['crypto', 'phoneHashKeyHex'], kind: 'string' },
   { name: 'JOBS_ENABLED', path: ['jobs', 'enabled'], kind: 'bool' },
+  { name: 'WORKERS', path: ['serve', 'workers'], kind: 'int' },
 ];
 
 export class ConfigError extends Error {}
