@@ -56,6 +56,7 @@ export default async function run(args: string[]): Promise<void> {
     WECHAT_APP_SECRET: randomBytes(16).toString('hex'),
     PHONE_KEY_HEX: randomBytes(32).toString('hex'),
     PHONE_HASH_KEY_HEX: randomBytes(32).toString('hex'),
+    AUTH_TOKEN_KEY_HEX: randomBytes(32).toString('hex'),
     // The geo index and jobs start in every worker, as in production.
     JOBS_ENABLED: 'true',
   };

@@ -7,7 +7,7 @@ import type { BffProcess } from '../helpers/processes';
  * (a 2xx) and afterwards checks, from MySQL, that every acknowledged write is stored and the
  * capability's invariants hold.
  */
-export type Outcome = { op: string; status: number; code?: string; acknowledged: string | null; error?: string };
+export type Outcome = { op: string; status: number; code?: string; acknowledged: string | null; error?: string; at?: number; ms?: number };
 
 export type Workload = {
   name: string;
@@ -59,10 +59,7 @@ const firstLogins: WorkloadFactory = {
   },
 };
 
-/**
- * Signed-in users. Redis keeps no sessions across its restart, so, like the client, a user who gets
- * 401 signs in again.
- */
+/** Signed-in users. Like the client, a user who gets 401 signs in again (it should not happen: sessions are in MySQL). */
 class Users {
   private tokens = new Map<string, string>();
   constructor(private readonly openids: string[]) {}
@@ -262,5 +259,30 @@ const groupBuyJoins: WorkloadFactory = {
   },
 };
 
+/** Browsing as a villager does: nearest stores, the catalogue, the store's group-buys, my orders. Nothing to store. */
+const browsing: WorkloadFactory = {
+  name: 'browse',
+  async setup({ bffs }) {
+    const base = () => bffs()[0].baseUrl;
+    const villagers = await Users.create(base(), `fault_browser_${randomBytes(2).toString('hex')}`, 10);
+    const pages = [
+      '/api/v1/stores/nearby?lat=38.8738&lng=115.4646&radiusKm=20',
+      '/api/v1/products?limit=20',
+      '/api/v1/group-buys?storeId=DEMO-001',
+      '/api/v1/orders',
+      '/api/v1/me',
+    ];
+    let n = 0;
+    return {
+      name: 'browse',
+      async step(baseUrl) {
+        const r = await villagers.call(villagers.pick(), baseUrl, 'GET', pages[n++ % pages.length]);
+        return { op: 'browse', status: r.status, code: r.code, acknowledged: null };
+      },
+      verify: async () => ({ stored: 0, lost: 0, invariantViolations: [] }),
+    };
+  },
+};
+
 // One line per capability's workload.
-export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, groupBuyJoins, ordersAndPickups];
+export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, groupBuyJoins, ordersAndPickups, browsing];
