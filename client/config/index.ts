@@ -5,7 +5,7 @@ import prodConfig from './prod'
 
 // Builds for WeChat (weapp) and H5. The API base is fixed at build time (TARO_APP_API_BASE):
 // H5 is served by the BFF from the same origin, so '' there; the mini-program needs a full URL.
-export default defineConfig<'webpack5'>(async (merge) => {
+export default defineConfig<'webpack5'>((merge) => {
   const isH5 = process.env.TARO_ENV === 'h5'
   const apiBase = process.env.TARO_APP_API_BASE ?? (isH5 ? '' : 'http://127.0.0.1:3000')
   const baseConfig: UserConfigExport<'webpack5'> = {

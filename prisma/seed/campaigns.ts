@@ -6,10 +6,9 @@ import type { SeedStep } from './types';
  */
 export function nextFebruary21(now = new Date()): Date {
   // 21 February 00:00 in Asia/Shanghai (UTC+8, no daylight saving) is 20 February 16:00 UTC.
-  let year = now.getUTCFullYear();
-  let opens = new Date(Date.UTC(year, 1, 20, 16, 0, 0));
-  if (opens.getTime() <= now.getTime()) opens = new Date(Date.UTC(++year, 1, 20, 16, 0, 0));
-  return opens;
+  const year = now.getUTCFullYear();
+  const opens = new Date(Date.UTC(year, 1, 20, 16, 0, 0));
+  return opens.getTime() > now.getTime() ? opens : new Date(Date.UTC(year + 1, 1, 20, 16, 0, 0));
 }
 
 const KITCHEN_BATH = 'range_hood,gas_hob,integrated_stove,water_heater,dishwasher';

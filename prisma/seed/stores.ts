@@ -39,7 +39,10 @@ const STREETS = ['大街', '中路', '建设路', '人民路', '解放路', '商
 /** mulberry32 seeded by a string: the same code always gives the same numbers. */
 export function prng(key: string): () => number {
   let h = 1779033703 ^ key.length;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 3432918353), (h = (h << 13) | (h >>> 19));
+  for (let i = 0; i < key.length; i++) {
+    h = Math.imul(h ^ key.charCodeAt(i), 3432918353);
+    h = (h << 13) | (h >>> 19);
+  }
   let a = h >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

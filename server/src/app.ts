@@ -46,7 +46,7 @@ function errors(deps: Deps) {
       }
       ctx.status = e.status;
       for (const [k, v] of Object.entries(e.headers)) ctx.set(k, v);
-      ctx.body = { error: { code: e.code, message: e.message, requestId: ctx.state.requestId, details: e.details } };
+      ctx.body = { error: { code: e.code, message: e.message, requestId: ctx.state.requestId as string, details: e.details } };
     }
   };
 }
@@ -99,9 +99,10 @@ export function buildApp(deps: Deps): Koa {
 
   const h5 = path.resolve(__dirname, '../..', deps.config.h5Dir);
   if (existsSync(h5)) {
+    const h5Files = serve(h5, { maxage: 0, gzip: true, index: 'index.html' });
     app.use(async (ctx, next) => {
-      if (ctx.path.startsWith(API_BASE)) return next();
-      return serve(h5, { maxage: 0, gzip: true, index: 'index.html' })(ctx, next);
+      if (ctx.path.startsWith(API_BASE)) await next();
+      else await h5Files(ctx, next);
     });
   }
   return app;

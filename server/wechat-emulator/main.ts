@@ -6,7 +6,7 @@ async function main() {
   const config = loadConfig();
   const em = await startEmulator({ port: config.wechat.emulatorPort, appId: config.wechat.appId, appSecret: config.wechat.appSecret });
   console.log(`WeChat emulator listening on ${em.url}`);
-  const stop = () => em.close().then(() => process.exit(0));
+  const stop = () => void em.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -42,8 +42,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
   if (!chunks.length) return {};
   try {
-    const v = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return typeof v === 'object' && v ? v : {};
+    const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return typeof v === 'object' && v ? (v as Record<string, unknown>) : {};
   } catch {
     return {};
   }
@@ -62,7 +62,7 @@ export async function startEmulator(options: { port?: number; host?: string; app
     return exp !== undefined && exp > Date.now();
   };
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
       if (url.pathname.startsWith('/__emulator/')) {
@@ -115,16 +115,16 @@ export async function startEmulator(options: { port?: number; host?: string; app
       if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
         if (!validToken(url)) return send(res, 200, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid' });
         const body = await readJson(req);
-        const touser = String(body.touser ?? '');
+        const touser = typeof body.touser === 'string' ? body.touser : '';
         if (!touser || !body.template_id) return send(res, 200, { errcode: 47003, errmsg: 'argument invalid' });
         if (touser.startsWith('nosub_')) return send(res, 200, { errcode: 43101, errmsg: 'user refuse to accept the msg' });
-        messages.push({ touser, template_id: String(body.template_id), page: body.page as string | undefined, data: body.data, at: new Date().toISOString() });
+        messages.push({ touser, template_id: typeof body.template_id === 'string' ? body.template_id : JSON.stringify(body.template_id), page: body.page as string | undefined, data: body.data, at: new Date().toISOString() });
         return send(res, 200, { errcode: 0, errmsg: 'ok', msgid: messages.length });
       }
       if (url.pathname === '/wxa/business/getuserphonenumber' && req.method === 'POST') {
         if (!validToken(url)) return send(res, 200, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid' });
         const body = await readJson(req);
-        const m = /^phone_(1\d{10})$/.exec(String(body.code ?? ''));
+        const m = /^phone_(1\d{10})$/.exec(typeof body.code === 'string' ? body.code : '');
         if (!m) return send(res, 200, { errcode: 40029, errmsg: 'invalid code' });
         return send(res, 200, {
           errcode: 0,
@@ -136,7 +136,8 @@ export async function startEmulator(options: { port?: number; host?: string; app
     } catch {
       if (!res.headersSent) send(res, 200, { errcode: -1, errmsg: 'system error' });
     }
-  });
+  };
+  const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -17,8 +17,8 @@ type Handler = (body: Record<string, unknown>, url: URL) => Promise<{ status: nu
 const mode = process.env.BASELINE_MODE ?? 'bare';
 const databaseUrl = process.env.DATABASE_URL ?? '';
 
-async function handlers(): Promise<Handler> {
-  if (mode === 'bare') return async () => ({ status: 200, body: { ok: true } });
+function handlers(): Handler {
+  if (mode === 'bare') return () => Promise.resolve({ status: 200, body: { ok: true } });
   const prisma = createPrisma(databaseUrl, 20);
   const db = createPool(databaseUrl, 20);
   const modes: Record<string, Handler> = {
@@ -52,22 +52,23 @@ async function handlers(): Promise<Handler> {
   return h;
 }
 
-async function main() {
-  const handle = await handlers();
+function main() {
+  const handle = handlers();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      let body: Record<string, unknown> = {};
+    req.on('end', () => {
+      let body: Record<string, unknown>;
       try {
-        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+        body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
       } catch {
         body = {};
       }
-      const r = await handle(body, new URL(req.url ?? '/', 'http://x'));
-      const text = JSON.stringify(r.body);
-      res.writeHead(r.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-      res.end(text);
+      void handle(body, new URL(req.url ?? '/', 'http://x')).then((r) => {
+        const text = JSON.stringify(r.body);
+        res.writeHead(r.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      });
     });
   });
   server.keepAliveTimeout = 65000;
@@ -75,7 +76,4 @@ async function main() {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main();

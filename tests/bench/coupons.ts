@@ -1,4 +1,4 @@
-import { runLoad, printResults, printRatio, startBaseline, startBareServer } from './lib';
+import { runLoad, printResults, printRatio, startBaseline } from './lib';
 import { startBenchProduct } from './setup';
 
 /**

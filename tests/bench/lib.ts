@@ -49,7 +49,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           },
         ]
       : undefined,
-  } as autocannon.Options);
+  });
   const codes = o.request ? statuses : collectStatus(result);
   return {
     name: o.name,

@@ -82,9 +82,9 @@ async function startHaversineBaseline(databaseUrl: string): Promise<{ url: strin
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
 }
 
-async function serveHaversine(databaseUrl: string): Promise<void> {
+function serveHaversine(databaseUrl: string): void {
   const db = createPool(databaseUrl, 20);
-  const server = http.createServer(async (req, res) => {
+  const nearest = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://x');
     const lat = Number(u.searchParams.get('lat'));
     const lng = Number(u.searchParams.get('lng'));
@@ -104,7 +104,8 @@ async function serveHaversine(databaseUrl: string): Promise<void> {
       res.writeHead(503);
       res.end(String((err as Error).message).slice(0, 200));
     }
-  });
+  };
+  const server = http.createServer((req, res) => void nearest(req, res));
   server.keepAliveTimeout = 65_000;
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
   process.on('SIGTERM', () => {
@@ -113,4 +114,4 @@ async function serveHaversine(databaseUrl: string): Promise<void> {
   });
 }
 
-if (process.env.STORES_HAVERSINE_BASELINE) void serveHaversine(process.env.STORES_HAVERSINE_BASELINE);
+if (process.env.STORES_HAVERSINE_BASELINE) serveHaversine(process.env.STORES_HAVERSINE_BASELINE);

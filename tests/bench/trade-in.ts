@@ -23,32 +23,33 @@ const ANSWERS = [
   { category: 'tv', brand: '杂牌', ageYears: 12, condition: 'poor', working: true, inches: 43 },
 ];
 
-async function naiveServer(): Promise<void> {
+function naiveServer(): void {
   const prisma = createPrisma(process.env.DATABASE_URL!, 15);
+  const quote = async (raw: string, res: http.ServerResponse) => {
+    try {
+      const answers = QuoteBody.parse(JSON.parse(raw));
+      const latest = await prisma.tradeInRuleVersion.findFirst({ orderBy: { version: 'desc' } });
+      const rules = TradeInRules.parse(typeof latest!.rules === 'string' ? JSON.parse(latest!.rules) : latest!.rules);
+      const p = priceTradeIn(rules, answers);
+      const now = new Date();
+      const q = await prisma.tradeInQuote.create({
+        data: { id: newId(), userId: 'NAIVE', category: answers.category, ruleVersion: latest!.version, answers, amountFen: p.amountFen, subsidyFen: p.subsidyFen, totalFen: p.totalFen, breakdown: p.breakdown, createdAt: now, expiresAt: new Date(now.getTime() + 7 * 86_400_000) },
+      });
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: q.id, ...p }));
+    } catch {
+      res.writeHead(500).end();
+    }
+  };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
-    req.on('end', async () => {
-      try {
-        const answers = QuoteBody.parse(JSON.parse(raw));
-        const latest = await prisma.tradeInRuleVersion.findFirst({ orderBy: { version: 'desc' } });
-        const rules = TradeInRules.parse(typeof latest!.rules === 'string' ? JSON.parse(latest!.rules) : latest!.rules);
-        const p = priceTradeIn(rules, answers);
-        const now = new Date();
-        const q = await prisma.tradeInQuote.create({
-          data: { id: newId(), userId: 'NAIVE', category: answers.category, ruleVersion: latest!.version, answers, amountFen: p.amountFen, subsidyFen: p.subsidyFen, totalFen: p.totalFen, breakdown: p.breakdown, createdAt: now, expiresAt: new Date(now.getTime() + 7 * 86_400_000) },
-        });
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: q.id, ...p }));
-      } catch {
-        res.writeHead(500).end();
-      }
-    });
+    req.on('end', () => void quote(raw, res));
   });
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
   process.on('SIGTERM', () => process.exit(0));
 }
 
-if (process.env.TRADE_IN_NAIVE_CHILD) void naiveServer();
+if (process.env.TRADE_IN_NAIVE_CHILD) naiveServer();
 
 async function startNaive(databaseUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
   const child = fork(__filename, [], { execArgv: ['--require', 'tsx/cjs'], env: { ...process.env, TRADE_IN_NAIVE_CHILD: '1', DATABASE_URL: databaseUrl }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -40,7 +40,7 @@ async function rush(t: TestContext, o: { midRun?: () => Promise<void>; midRunAft
   const claims = openids.flatMap((_, u) => [u, u, u]);
   let next = 0;
   let acknowledged = 0;
-  let midRunDone: Promise<void> | null = null;
+  let midRunDone: Promise<void> = Promise.resolve();
   const claimOnce = async (u: number) => {
     const res = await fetch(`${t.baseUrl}/api/v1/coupons/claim`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[u]}` }, body: JSON.stringify({ templateId }) });
     return { status: res.status, body: (await res.json()) as { coupon?: { id: string } } };

@@ -32,7 +32,7 @@ describe('a group-buy from opening to pickup codes', () => {
     await loginAs(page, j.stack.baseUrl, 'demo_leader');
     await open(page, j.stack.baseUrl, 'pages/leader/index');
     await byTestId(page, 'leader-sku-AC-GREE-1-B').click();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="leader-tier1-price"] input') as HTMLInputElement | null)?.value === '2469');
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="leader-tier1-price"] input')?.value === '2469');
     await byTestId(page, 'leader-minutes').locator('input').fill('0.35');
     await byTestId(page, 'leader-open').click();
     const link = (await byTestId(page, 'share-link').textContent())!;

@@ -43,7 +43,7 @@ afterAll(async () => {
   await Promise.allSettled([mariadb?.stop(), redis?.stop(), emulator?.close()]);
 });
 
-type Fault = { name: string; inject: () => Promise<void>; heal: () => Promise<void>; downFor: number; dependency: boolean; redis?: boolean };
+type Fault = { name: string; inject: () => Promise<void> | void; heal: () => Promise<void> | void; downFor: number; dependency: boolean; redis?: boolean };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,7 +55,7 @@ async function runPhase(name: string, load: Workload[], fault: Fault | null, sec
     while (!stop) {
       const bff = bffs[(i + n++) % bffs.length];
       const at = Date.now();
-      const o = await w.step(bff.baseUrl).catch((err) => ({ op: w.name, status: 0, acknowledged: null, error: String(err) }) as Outcome);
+      const o: Outcome = await w.step(bff.baseUrl).catch((err) => ({ op: w.name, status: 0, acknowledged: null, error: String(err) }));
       outcomes.push({ ...o, at, ms: Date.now() - at });
       await sleep(5);
     }
@@ -93,7 +93,7 @@ async function waitReady(seconds: number): Promise<boolean> {
 
 describe('faults', () => {
   it('when Redis, MariaDB, a BFF process and WeChat fail under a mixed load, then nothing acknowledged is lost and no invariant breaks', async () => {
-    const load = await Promise.all(workloads.map((w) => w.setup({ db, bffs: () => bffs, emulatorUrl: emulator.url })));
+    const load = await Promise.all(workloads.map(async (w) => w.setup({ db, bffs: () => bffs, emulatorUrl: emulator.url })));
     const faults: Fault[] = [
       { name: 'Redis killed and restarted', dependency: true, redis: true, downFor: 2500, inject: () => redis.kill(), heal: () => redis.start() },
       { name: 'MariaDB restarted', dependency: true, downFor: 2000, inject: () => mariadb.kill(), heal: () => mariadb.start() },
@@ -110,10 +110,10 @@ describe('faults', () => {
         name: 'WeChat delayed past the timeout',
         dependency: false,
         downFor: 4000,
-        inject: async () => {
+        inject: () => {
           emulator.settings.delayMs = 3500;
         },
-        heal: async () => {
+        heal: () => {
           emulator.settings.delayMs = 0;
         },
       },

@@ -17,7 +17,7 @@ export type Workload = {
 
 export type WorkloadContext = { db: Db; bffs: () => BffProcess[]; emulatorUrl: string };
 
-export type WorkloadFactory = { name: string; setup: (ctx: WorkloadContext) => Promise<Workload> };
+export type WorkloadFactory = { name: string; setup: (ctx: WorkloadContext) => Workload | Promise<Workload> };
 
 export async function call(baseUrl: string, method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${baseUrl}${path}`, {
@@ -38,7 +38,7 @@ export async function loginAt(baseUrl: string, openid: string): Promise<string |
 /** First logins: an acknowledged login of a new openid is a user row. */
 const firstLogins: WorkloadFactory = {
   name: 'first login',
-  async setup({ db }) {
+  setup({ db }) {
     let n = 0;
     const run = randomBytes(3).toString('hex');
     return {
@@ -279,7 +279,7 @@ const browsing: WorkloadFactory = {
         const r = await villagers.call(villagers.pick(), baseUrl, 'GET', pages[n++ % pages.length]);
         return { op: 'browse', status: r.status, code: r.code, acknowledged: null };
       },
-      verify: async () => ({ stored: 0, lost: 0, invariantViolations: [] }),
+      verify: () => Promise.resolve({ stored: 0, lost: 0, invariantViolations: [] }),
     };
   },
 };

@@ -70,7 +70,8 @@ function malformedBodies(schema: Schema | undefined, seed: number): unknown[] {
   for (const [k, s] of props) {
     for (let i = 0; i < 4; i++) out.push({ ...skeleton, [k]: wrongValue(s, r) });
     if (required.includes(k)) {
-      const { [k]: _omit, ...rest } = skeleton;
+      const rest = { ...skeleton };
+      delete rest[k];
       out.push(rest);
     }
   }

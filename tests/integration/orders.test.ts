@@ -173,7 +173,7 @@ describe('pickup at the store', () => {
       const send = (token?: string) => {
         let r = (t.http as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path);
         if (token) r = r.set(auth(token));
-        return body ? r.send(body as object) : r;
+        return body ? r.send(body) : r;
       };
       const other = await send(owner2);
       if (method === 'get') {

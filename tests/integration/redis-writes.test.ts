@@ -9,7 +9,7 @@ describe('Redis writes', () => {
     const redis = createRedis({ url: config.redisUrl, keyPrefix: `xh_t_writes_${process.pid}:`, cluster: false, clusterNodes: [] });
     await connectRedis(redis);
     try {
-      const socket = (redis as unknown as { stream: Socket & { _write: Function; _writev: Function } }).stream;
+      const socket = (redis as unknown as { stream: Socket & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void } }).stream;
       let writes = 0;
       for (const name of ['_write', '_writev'] as const) {
         const original = socket[name].bind(socket);

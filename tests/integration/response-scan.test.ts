@@ -8,7 +8,7 @@ describe('the response scanner', () => {
     const app = new Koa();
     const leaks = scanResponses(app);
     app.use((ctx) => {
-      if (ctx.path === '/auth/wechat/login') ctx.body = { token: `tok_${ctx.query.who}_abcdefghijklmnopqrstuvwxyz` };
+      if (ctx.path === '/auth/wechat/login') ctx.body = { token: `tok_${String(ctx.query.who)}_abcdefghijklmnopqrstuvwxyz` };
       else if (ctx.path === '/phone') ctx.body = { phone: '13812345678' };
       else if (ctx.path === '/masked') ctx.body = { phone: '138****5678', village: '130608107202' };
       else if (ctx.path === '/key') ctx.body = { session_key: 'x' };

@@ -14,7 +14,7 @@ export function useSession(): User | null {
     setUser(current)
     if (current) return
     if (process.env.TARO_ENV === 'h5') {
-      Taro.navigateTo({ url: '/pages/login/index' })
+      void Taro.navigateTo({ url: '/pages/login/index' })
     } else {
       authApi.login().then(setUser).catch(() => undefined)
     }

@@ -36,7 +36,7 @@ export const ordersApi = {
       Taro.setStorageSync(cacheKey(id), order)
       return { order, offline: false }
     } catch (err) {
-      const cached = Taro.getStorageSync(cacheKey(id)) as Order | ''
+      const cached = Taro.getStorageSync<Order | ''>(cacheKey(id))
       if (cached && (err as { code?: string }).code === 'NETWORK') return { order: cached, offline: true }
       throw err
     }

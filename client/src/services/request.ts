@@ -103,7 +103,7 @@ async function reloginOnce(): Promise<boolean> {
 
 function toLogin() {
   session.clear()
-  if (process.env.TARO_ENV === 'h5') Taro.reLaunch({ url: '/pages/login/index' })
+  if (process.env.TARO_ENV === 'h5') void Taro.reLaunch({ url: '/pages/login/index' })
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -122,7 +122,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
         await sleep(300 * 3 ** attempt)
         continue
       }
-      if (!options.quiet) Taro.showToast({ title: MESSAGES.NETWORK, icon: 'none' })
+      if (!options.quiet) void Taro.showToast({ title: MESSAGES.NETWORK, icon: 'none' })
       throw new ApiError(0, 'NETWORK', MESSAGES.NETWORK)
     }
     if (res.statusCode === 401 && options.auth !== false && !reloggedIn) {
@@ -134,7 +134,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     const err = (res.data as ApiErrorBody)?.error
     const code = err?.code ?? `HTTP_${res.statusCode}`
     const message = messageFor(code, err?.message)
-    if (!options.quiet) Taro.showToast({ title: message, icon: 'none', duration: 2500 })
+    if (!options.quiet) void Taro.showToast({ title: message, icon: 'none', duration: 2500 })
     throw new ApiError(res.statusCode, code, message, err?.details)
   }
 }

@@ -3,6 +3,8 @@ import { Lease } from '../lib/lease';
 import { expireOverdueOrders } from '../modules/orders/service';
 import { reconcileCoupons } from '../modules/coupons/consumer';
 import { settleDueGroupBuys } from '../modules/group-buys/service';
+import { dispatchOutbox } from '../lib/outbox';
+import { subscribers } from '../modules/subscribers';
 
 /** A job that runs on a timer in exactly one process at a time (it holds a lease while it runs). */
 export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps: Deps) => Promise<void> };
@@ -11,6 +13,7 @@ export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps
 export const jobs: Job[] = [
   { name: 'reconcile-coupons', intervalMs: (d) => d.config.coupons.reconcileIntervalMs, run: reconcileCoupons },
   { name: 'settle-group-buys', intervalMs: (d) => d.config.groupBuy.settleIntervalMs, run: async (d) => void (await settleDueGroupBuys(d)) },
+  { name: 'dispatch-outbox', intervalMs: (d) => d.config.outbox.dispatchIntervalMs, run: async (d) => void (await dispatchOutbox(d, subscribers)) },
   { name: 'expire-orders', intervalMs: (d) => d.config.orders.sweepIntervalMs, run: async (d) => void (await expireOverdueOrders(d)) },
 ];
 

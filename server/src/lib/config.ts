@@ -64,6 +64,8 @@ export const configSchema = z
       .strict(),
     coupons: z.object({ persistIntervalMs: z.number().int().positive(), reconcileIntervalMs: z.number().int().positive() }).strict(),
     tradeIn: z.object({ quoteValidDays: z.number().int().positive() }).strict(),
+    /** How often the outbox dispatcher looks for new events and due deliveries. */
+    outbox: z.object({ dispatchIntervalMs: z.number().int().positive() }).strict(),
     jobs: z.object({ enabled: z.boolean() }).strict(),
     /** `npm run serve`: worker processes; 0 is one per core. */
     serve: z.object({ workers: z.number().int().min(0).max(256) }).strict(),
@@ -111,7 +113,7 @@ export function deepMerge(base: Json, over: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (k === '//') continue;
-    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Json, v) : v;
+    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k], v) : v;
   }
   return out;
 }

@@ -3,6 +3,17 @@ import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaClient } from '../generated/prisma/client';
 
 export type Db = mysql.Pool;
+/** One SQL statement with its placeholder values, for callers that send several in one round trip. */
+export type Statement = { sql: string; values: unknown[] };
+
+/**
+ * Conditions joined with AND, from optional filters: `[sql, ...values]` for a filter that applies,
+ * anything falsy for one that does not (`f.status && ['o.status = ?', f.status]`).
+ */
+export function allOf(conditions: (readonly [string, ...unknown[]] | false | null | undefined | '' | 0)[]): { sql: string; values: unknown[] } {
+  const applied = conditions.filter((c): c is readonly [string, ...unknown[]] => Array.isArray(c));
+  return { sql: applied.map((c) => c[0]).join(' AND '), values: applied.flatMap((c) => c.slice(1)) };
+}
 export type { PrismaClient };
 
 export type DbTarget = { host: string; port: number; user: string; password: string; database: string };

@@ -22,7 +22,7 @@ export async function createDeps(config: Config, logger = createLogger(config.lo
   const prisma = createPrisma(config.databaseUrl, Math.max(2, Math.floor(config.dbPoolSize / 2)));
   const redis = createRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, cluster: config.redisCluster, clusterNodes: config.redisClusterNodes });
   // A Redis that is down at start-up is not fatal: the client reconnects and requests answer 503.
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
   await connectRedis(redis).catch((err) => logger.warn({ err: (err as Error).message }, 'redis not reachable at start-up'));
   startSessionCache(redis, config.auth.sessionCacheSeconds, (err) => logger.warn({ err: err.message }, 'session evictions: redis error'));
   const wechat = new WechatClient(config.wechat, logger);

@@ -33,7 +33,7 @@ export type RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> =
   /** Error codes this route can answer besides the common ones, for the OpenAPI document. */
   errors?: { status: number; code: string }[];
   idempotent?: boolean;
-  handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown> | unknown;
+  handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => unknown;
 };
 
 export const registry = new OpenAPIRegistry();

@@ -8,7 +8,7 @@ const cache = new WeakMap<Deps, Map<LimitName, RateLimiterRedis>>();
 
 function limiter(deps: Deps, name: LimitName): RateLimiterRedis {
   let byName = cache.get(deps);
-  if (!byName) cache.set(deps, (byName = new Map()));
+  if (!byName) cache.set(deps, (byName = new Map<LimitName, RateLimiterRedis>()));
   let l = byName.get(name);
   if (!l) {
     const { points, durationSeconds } = deps.config.rateLimits[name];

@@ -64,7 +64,7 @@ function coalesceWrites(node: Redis): void {
         });
       }
       return write(...args);
-    }) as Socket['write'];
+    });
   });
 }
 

@@ -31,7 +31,7 @@ export default function Checkout() {
     storesApi.choices().then((s) => {
       setStores(s)
       setStoreId(s[0]?.id ?? '')
-    })
+    }).catch(() => setStores([]))
   }, [params.productId])
 
   const sku = product?.skus.find((s) => s.id === params.skuId)
@@ -51,7 +51,7 @@ export default function Checkout() {
       )
       const chosen = stores?.find((s) => s.id === storeId)
       if (chosen) myStore.set(chosen)
-      Taro.redirectTo({ url: `/pages/order/index?id=${order.id}` })
+      void Taro.redirectTo({ url: `/pages/order/index?id=${order.id}` })
     } catch {
       setBusy(false)
     }

@@ -43,7 +43,7 @@ export default function GroupBuyDetail() {
   }
   const share = () => {
     if (process.env.TARO_ENV === 'h5') Taro.setClipboardData({ data: shareLink(g.shareCode) }).catch(() => undefined)
-    else Taro.showShareMenu({ withShareTicket: false })
+    else void Taro.showShareMenu({ withShareTicket: false })
   }
   return (
     <Page testId='group-buy-detail-page'>

@@ -60,7 +60,7 @@ export default function Home() {
     setClaiming(templateId)
     const ok = await couponsApi.claim(templateId).catch(() => null)
     setClaiming(null)
-    if (ok) Taro.showToast({ title: '领取成功', icon: 'success' })
+    if (ok) void Taro.showToast({ title: '领取成功', icon: 'success' })
     void load()
   }
 

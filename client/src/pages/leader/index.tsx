@@ -52,12 +52,12 @@ export default function Leader() {
       maxUnits: 50,
       maxUnitsPerMember: 3,
     }).catch(() => null)
-    if (created) Taro.navigateTo({ url: `/pages/group-buy-detail/index?id=${created.id}` })
+    if (created) void Taro.navigateTo({ url: `/pages/group-buy-detail/index?id=${created.id}` })
   }
   const addNeighbour = async () => {
     const ok = await groupBuysApi.addNeighbour(neighbour.groupId, { name: neighbour.name, phone: neighbour.phone, units: Number(neighbour.units) }).catch(() => null)
     if (ok) {
-      Taro.showToast({ title: '已代邻居参团', icon: 'success' })
+      void Taro.showToast({ title: '已代邻居参团', icon: 'success' })
       setNeighbour({ groupId: '', name: '', phone: '', units: '1' })
       load()
     }

@@ -25,9 +25,9 @@ export default function Login() {
     setBusy(true)
     try {
       await authApi.login(id)
-      Taro.switchTab({ url: '/pages/me/index' })
+      void Taro.switchTab({ url: '/pages/me/index' })
     } catch {
-      Taro.showToast({ title: '登录失败，请重试', icon: 'none' })
+      void Taro.showToast({ title: '登录失败，请重试', icon: 'none' })
     } finally {
       setBusy(false)
     }

@@ -75,7 +75,7 @@ export default function Me() {
           onClick={async () => {
             await authApi.logout()
             setUser(null)
-            if (process.env.TARO_ENV === 'h5') Taro.reLaunch({ url: '/pages/login/index' })
+            if (process.env.TARO_ENV === 'h5') void Taro.reLaunch({ url: '/pages/login/index' })
           }}
         >
           退出登录

@@ -26,7 +26,7 @@ export default function Product() {
   const sku = p.skus.find((s) => s.id === skuId)
   const buy = () => {
     const extra = params.tradeInQuoteId ? `&tradeInQuoteId=${params.tradeInQuoteId}` : ''
-    Taro.navigateTo({ url: `/pages/checkout/index?productId=${p.id}&skuId=${skuId}&units=${units}${extra}` })
+    void Taro.navigateTo({ url: `/pages/checkout/index?productId=${p.id}&skuId=${skuId}&units=${units}${extra}` })
   }
   return (
     <Page testId='product-page'>

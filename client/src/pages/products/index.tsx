@@ -27,7 +27,7 @@ export default function Products() {
 
   const open = (p: Product) => {
     const extra = params.tradeInQuoteId ? `&tradeInQuoteId=${params.tradeInQuoteId}` : ''
-    Taro.navigateTo({ url: `/pages/product/index?id=${p.id}${extra}` })
+    void Taro.navigateTo({ url: `/pages/product/index?id=${p.id}${extra}` })
   }
 
   return (

@@ -32,7 +32,7 @@ export default function StoreDetailPage() {
       </View>
       <Button className='btn' data-testid='store-call' onClick={() => Taro.makePhoneCall({ phoneNumber: store.phone })}>打电话 {store.phone}</Button>
       <Button className='btn secondary' data-testid='store-map' onClick={() => Taro.openLocation({ latitude: store.lat, longitude: store.lng, name: store.name, address: store.address, scale: 16 })}>看地图、去门店</Button>
-      <Button className='btn secondary' data-testid='store-choose' onClick={() => { myStore.set(store); Taro.showToast({ title: '已设为我的门店', icon: 'success' }) }}>设为我的门店</Button>
+      <Button className='btn secondary' data-testid='store-choose' onClick={() => { myStore.set(store); void Taro.showToast({ title: '已设为我的门店', icon: 'success' }) }}>设为我的门店</Button>
     </Page>
   )
 }

@@ -38,7 +38,7 @@ export default function Stores() {
   }
 
   function pick(r: Region) {
-    if (r.level === 'village') Taro.navigateTo({ url: `/pages/village/index?code=${r.code}` })
+    if (r.level === 'village') void Taro.navigateTo({ url: `/pages/village/index?code=${r.code}` })
     else setTrail([...trail, r])
   }
 

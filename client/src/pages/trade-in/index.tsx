@@ -43,7 +43,7 @@ export default function TradeInWizard() {
     setBusy(true)
     const quote = await tradeInApi.quote({ category: category.category, ...all }).catch(() => null)
     setBusy(false)
-    if (quote) Taro.redirectTo({ url: `/pages/trade-in-result/index?id=${quote.id}` })
+    if (quote) void Taro.redirectTo({ url: `/pages/trade-in-result/index?id=${quote.id}` })
   }
 
   const answer = (value: string | number | boolean) => {

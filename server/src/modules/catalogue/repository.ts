@@ -1,4 +1,4 @@
-import type { Db } from '../../lib/db';
+import { allOf, type Db } from '../../lib/db';
 import type { PoolConnection } from 'mysql2/promise';
 
 export type SkuRow = { id: string; productId: string; category: string; priceFen: number; spec: string; productName: string; brand: string };
@@ -23,17 +23,17 @@ export type ProductRow = { id: string; name: string; brand: string; category: st
 
 /** Products ordered by id; the cursor is the last id of the previous page. */
 export async function listProducts(db: Db, f: ProductFilter): Promise<ProductRow[]> {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (f.category) (where.push('category = ?'), args.push(f.category));
-  if (f.brand) (where.push('brand = ?'), args.push(f.brand));
-  if (f.q) (where.push('(name LIKE ? OR brand LIKE ?)'), args.push(`%${f.q}%`, `%${f.q}%`));
-  if (f.tag) (where.push('FIND_IN_SET(?, tags) > 0'), args.push(f.tag));
-  if (f.cursor) (where.push('id > ?'), args.push(f.cursor));
+  const where = allOf([
+    f.category && ['category = ?', f.category],
+    f.brand && ['brand = ?', f.brand],
+    f.q && ['(name LIKE ? OR brand LIKE ?)', `%${f.q}%`, `%${f.q}%`],
+    f.tag && ['FIND_IN_SET(?, tags) > 0', f.tag],
+    f.cursor && ['id > ?', f.cursor],
+  ]);
   const [rows] = await db.query(
     `SELECT id, name, brand, category, price_fen AS priceFen, image_url AS imageUrl, tags, description FROM products
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`,
-    [...args, f.limit + 1],
+     ${where.sql ? `WHERE ${where.sql}` : ''} ORDER BY id LIMIT ?`,
+    [...where.values, f.limit + 1],
   );
   return rows as ProductRow[];
 }

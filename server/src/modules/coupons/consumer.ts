@@ -7,7 +7,7 @@ import { consumerName, persistPendingClaims, rebuildCounters, reconcile } from '
 /** The stream consumer of admitted claims: one consumer per process in the group `persist`. */
 export const claimPersister: Background = {
   name: 'coupon-claim-persister',
-  async start(deps: Deps) {
+  start(deps: Deps) {
     const name = consumerName();
     let stopped = false;
     let templates: Awaited<ReturnType<typeof activeTemplates>> = [];
@@ -29,10 +29,10 @@ export const claimPersister: Background = {
         await new Promise((r) => setTimeout(r, deps.config.coupons.persistIntervalMs));
       }
     })();
-    return async () => {
+    return Promise.resolve(async () => {
       stopped = true;
       await loop;
-    };
+    });
   },
 };
 

@@ -31,7 +31,7 @@ const claimScript = luaCommand<ClaimResult>('claimCoupon', 4, CLAIM_LUA);
 const templateCache = new WeakMap<Deps, Map<string, { at: number; row: repo.TemplateRow | null }>>();
 async function templateOf(deps: Deps, id: string): Promise<repo.TemplateRow | null> {
   let cache = templateCache.get(deps);
-  if (!cache) templateCache.set(deps, (cache = new Map()));
+  if (!cache) templateCache.set(deps, (cache = new Map<string, { at: number; row: repo.TemplateRow | null }>()));
   const hit = cache.get(id);
   if (hit && Date.now() - hit.at < 5000) return hit.row;
   const row = await repo.findTemplate(deps.db, id);

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { PoolConnection } from 'mysql2/promise';
 import type { Deps } from '../../lib/deps';
 import type { AuthUser } from '../../lib/auth';
-import { withTransaction, isCheckViolation, isDuplicateKey } from '../../lib/db';
+import { withTransaction, isCheckViolation, isDuplicateKey, allOf } from '../../lib/db';
 import { newId } from '../../lib/ids';
 import { conflict, forbidden, notFound, validationFailed } from '../../lib/errors';
 import { decryptPhone, encryptPhone, hashPhone, maskPhone } from '../../lib/phone';
@@ -135,12 +135,8 @@ async function membersOf(deps: Deps, g: GroupRow) {
 }
 
 export async function listGroupBuys(deps: Deps, user: AuthUser | null, q: { storeId?: string; status?: string; mine?: boolean; limit?: number }) {
-  const cond: string[] = [];
-  const args: unknown[] = [];
-  if (q.storeId) (cond.push('store_id = ?'), args.push(q.storeId));
-  if (q.status) (cond.push('status = ?'), args.push(q.status));
-  if (q.mine && user) (cond.push('leader_id = ?'), args.push(user.id));
-  const [rows] = await deps.db.query(`${GROUP_SELECT} ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} ORDER BY deadline DESC LIMIT ?`, [...args, Math.min(q.limit ?? 20, 50)]);
+  const where = allOf([q.storeId && ['store_id = ?', q.storeId], q.status && ['status = ?', q.status], q.mine && user && ['leader_id = ?', user.id]]);
+  const [rows] = await deps.db.query(`${GROUP_SELECT} ${where.sql ? `WHERE ${where.sql}` : ''} ORDER BY deadline DESC LIMIT ?`, [...where.values, Math.min(q.limit ?? 20, 50)]);
   return { items: await Promise.all((rows as GroupRow[]).map((g) => present(deps, g, user))), nextCursor: null };
 }
 

@@ -22,7 +22,7 @@ export const opsModule: Module = {
       const checks = await checkDependencies(deps);
       const ready = checks.mysql === 'up' && checks.redis === 'up';
       ctx.status = ready ? 200 : 503;
-      ctx.body = ready ? { status: 'ready', checks } : { error: { code: 'DEPENDENCY_UNAVAILABLE', message: '依赖服务不可用', requestId: ctx.state.requestId, details: [] }, checks };
+      ctx.body = ready ? { status: 'ready', checks } : { error: { code: 'DEPENDENCY_UNAVAILABLE', message: '依赖服务不可用', requestId: ctx.state.requestId as string, details: [] }, checks };
     });
     root.get('/metrics', async (ctx) => {
       ctx.type = deps.metrics.registry.contentType;

@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { Db } from '../../lib/db';
+import { allOf, type Db } from '../../lib/db';
 
 /** The only place that reads and writes orders, their items and their audit. */
 export type OrderRow = {
@@ -65,11 +65,12 @@ export async function returnUnits(conn: PoolConnection, orderId: string): Promis
 }
 
 export async function findOrder(db: Db | PoolConnection, where: { id: string; userId?: string; ownerId?: string; openCode?: string }): Promise<OrderRow | null> {
-  const cond: string[] = ['o.id = ?'];
-  const args: unknown[] = [where.id];
-  if (where.userId) (cond.push('o.user_id = ?'), args.push(where.userId));
-  if (where.ownerId) (cond.push('o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)'), args.push(where.ownerId));
-  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.join(' AND ')}`, args);
+  const cond = allOf([
+    ['o.id = ?', where.id],
+    where.userId && ['o.user_id = ?', where.userId],
+    where.ownerId && ['o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)', where.ownerId],
+  ]);
+  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.sql}`, cond.values);
   return (rows as OrderRow[])[0] ?? null;
 }
 
@@ -83,13 +84,13 @@ export async function findOpenOrderByCode(db: Db, code: string, ownerId: string)
 }
 
 export async function listOrders(db: Db, f: { userId?: string; ownerId?: string; status?: string; cursor?: string; limit: number }): Promise<OrderRow[]> {
-  const cond: string[] = [];
-  const args: unknown[] = [];
-  if (f.userId) (cond.push('o.user_id = ?'), args.push(f.userId));
-  if (f.ownerId) (cond.push('o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)'), args.push(f.ownerId));
-  if (f.status) (cond.push('o.status = ?'), args.push(f.status));
-  if (f.cursor) (cond.push('o.id < ?'), args.push(f.cursor));
-  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.join(' AND ')} ORDER BY o.id DESC LIMIT ?`, [...args, f.limit + 1]);
+  const cond = allOf([
+    f.userId && ['o.user_id = ?', f.userId],
+    f.ownerId && ['o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)', f.ownerId],
+    f.status && ['o.status = ?', f.status],
+    f.cursor && ['o.id < ?', f.cursor],
+  ]);
+  const [rows] = await db.query(`${ORDER_SELECT} WHERE ${cond.sql} ORDER BY o.id DESC LIMIT ?`, [...cond.values, f.limit + 1]);
   return rows as OrderRow[];
 }
 

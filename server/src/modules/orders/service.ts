@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { PoolConnection } from 'mysql2/promise';
 import type { Deps } from '../../lib/deps';
-import { withTransaction, isDuplicateKey, isCheckViolation, type Db } from '../../lib/db';
+import { withTransaction, isDuplicateKey, isCheckViolation, type Db, type Statement } from '../../lib/db';
 import { newId } from '../../lib/ids';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors';
 import type { AuthUser } from '../../lib/auth';
@@ -10,6 +10,7 @@ import { couponAdjustment } from '../coupons/order-adjustment';
 import { tradeInAdjustment } from '../trade-in/order-adjustment';
 import type { OrderLine, TradeInInspection } from './adjustments';
 import * as repo from './repository';
+import { orderCreatedStatement, publishOrderEvent } from './events';
 
 /**
  * Orders, paid at pickup (到店付). The story of an order: stock is reserved where it is kept (a
@@ -41,7 +42,7 @@ export function newPickupCode(): string {
 
 const expiry = (deps: Deps) => new Date(Date.now() + deps.config.orders.expireAfterDays * 86_400_000);
 
-export type Statement = { sql: string; values: unknown[] };
+export type { Statement };
 
 /** Sends several statements in one round trip (the pool allows it; values always go through placeholders). */
 async function batch(conn: PoolConnection, statements: Statement[]): Promise<unknown[]> {
@@ -69,7 +70,7 @@ export async function placeOrderInTx(
     results = await batch(conn, [
       ...leading,
       { sql: 'SELECT id FROM stores WHERE id = ?', values: [input.storeId] },
-      { sql: 'SELECT s.id, s.product_id AS productId, p.category, s.price_fen AS priceFen, s.spec, p.name AS productName FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (?)', values: [skuIds] },
+      { sql: 'SELECT s.id, s.product_id AS productId, p.category, p.brand, s.price_fen AS priceFen, s.spec, p.name AS productName FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (?)', values: [skuIds] },
       // SKU rows are locked in id order, so concurrent multi-item orders cannot deadlock.
       ...[...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId)).map((i) => ({ sql: 'UPDATE skus SET available = available - ? WHERE id = ?', values: [i.units, i.skuId] })),
     ]);
@@ -79,7 +80,7 @@ export async function placeOrderInTx(
     if (leading.length && isDuplicateKey(err)) throw new LeadingDuplicate();
     throw err;
   }
-  const [storeRows, skuRows] = results.slice(leading.length, leading.length + 2) as [unknown[], { id: string; productId: string; category: string; priceFen: number; spec: string; productName: string }[]];
+  const [storeRows, skuRows] = results.slice(leading.length, leading.length + 2) as [unknown[], { id: string; productId: string; category: string; brand: string; priceFen: number; spec: string; productName: string }[]];
   if (!storeRows.length) throw notFound('门店不存在');
   const skus = new Map(skuRows.map((r) => [r.id, r]));
   if (input.items.some((i) => !skus.has(i.skuId))) throw notFound('商品不存在');
@@ -106,6 +107,13 @@ export async function placeOrderInTx(
         }),
         repo.insertItemsStatement(lines.map((l) => ({ orderId, skuId: l.skuId, productId: l.productId, productName: skus.get(l.skuId)!.productName, spec: skus.get(l.skuId)!.spec, category: l.category, units: l.units, unitPriceFen: l.unitPriceFen }))),
         repo.insertAuditStatement({ orderId, actorUserId: input.userId, action: 'create', fromState: null, toState: 'awaiting_pickup', detail: { source: input.source } }),
+        orderCreatedStatement([{
+          orderId, userId: input.userId, storeId: input.storeId, source: input.source, groupBuyId: input.groupBuyId ?? null, payableFen, paymentMethod: null,
+          items: lines.map((l) => {
+            const s = skus.get(l.skuId)!;
+            return { skuId: l.skuId, productId: l.productId, category: l.category, brand: s.brand, name: s.productName, spec: s.spec, units: l.units, unitPriceFen: l.unitPriceFen };
+          }),
+        }]),
         ...trailing(placed),
       ]);
       return placed;
@@ -170,6 +178,11 @@ export async function placeGroupOrdersInTx(
     await conn.query('INSERT INTO order_audit (order_id, actor_user_id, action, from_state, to_state, detail) VALUES ?', [
       madeChunk.map((o) => [o.orderId, null, 'create', null, 'awaiting_pickup', JSON.stringify({ source: 'group_buy', groupBuyId: input.groupBuyId })]),
     ]);
+    const created = orderCreatedStatement(madeChunk.map((o, k) => ({
+      orderId: o.orderId, userId: chunk[k].userId, storeId: input.storeId, source: 'group_buy', groupBuyId: input.groupBuyId, payableFen: chunk[k].units * input.unitPriceFen, paymentMethod: null,
+      items: [{ skuId: sku.id, productId: sku.productId, category: sku.category, brand: sku.brand, name: sku.productName, spec: sku.spec, units: chunk[k].units, unitPriceFen: input.unitPriceFen }],
+    })));
+    await conn.query(created.sql, created.values);
   }
   return made;
 }
@@ -220,7 +233,7 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
       void notifyBuyer(deps, user, 'order_created', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
       return { status: 201, body: placed };
     }
-    const prior = outcome.prior!;
+    const prior = outcome.prior;
     if (prior.requestHash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一笔订单');
     if (prior.statusCode !== null && prior.response !== null) return { status: prior.statusCode, body: JSON.parse(prior.response) };
     if (attempt > 100) throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', '订单正在处理中，请稍后刷新');
@@ -269,6 +282,7 @@ async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to:
   await couponAdjustment.release(conn, id);
   await tradeInAdjustment.release(conn, id);
   await repo.insertAudit(conn, { orderId: id, actorUserId: actor, action: to === 'cancelled' ? 'cancel' : 'expire', fromState: 'awaiting_pickup', toState: to });
+  await publishOrderEvent(conn, to === 'cancelled' ? 'order.cancelled' : 'order.expired', id);
   return true;
 }
 
@@ -324,6 +338,7 @@ export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string
       orderId, actorUserId: owner.id, action: 'confirm_pickup', fromState: 'awaiting_pickup', toState: 'picked_up',
       detail: { paymentMethod: input.paymentMethod, ...(tradeIn ? { tradeIn: { ...tradeIn, differenceFen: tradeIn.finalFen - tradeIn.quotedFen, inspection: input.tradeInInspection } } : {}) },
     });
+    await publishOrderEvent(conn, 'order.picked_up', orderId);
     return { tradeIn };
   });
   const o = await repo.findOrder(deps.db, { id: orderId, ownerId: owner.id });

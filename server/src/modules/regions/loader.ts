@@ -40,24 +40,28 @@ export type LoadOptions = {
 /** Runs at most `limit` inserts at once; `push` waits while the window is full (backpressure). */
 function insertWindow(db: Db, limit: number) {
   const inFlight = new Set<Promise<void>>();
-  let failure: unknown = null;
+  let failure: Error | null = null;
+  // A query that failed while others waited fails the next push or the drain.
+  const throwIfFailed = () => {
+    if (failure) throw failure;
+  };
   return {
     async push(sql: string, values: unknown[]) {
-      if (failure) throw failure;
+      throwIfFailed();
       const p: Promise<void> = db
         .query(sql, values)
         .then(() => undefined)
-        .catch((err) => {
-          failure = err;
+        .catch((err: unknown) => {
+          failure = err instanceof Error ? err : new Error(String(err));
         })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
       while (inFlight.size >= limit) await Promise.race(inFlight);
-      if (failure) throw failure;
+      throwIfFailed();
     },
     async drain() {
       await Promise.all(inFlight);
-      if (failure) throw failure;
+      throwIfFailed();
     },
   };
 }

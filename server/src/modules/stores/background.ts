@@ -17,6 +17,9 @@ export const storesGeoIndex: Background = {
     await rebuild();
     const timer = setInterval(() => void rebuild(), REFRESH_MS);
     timer.unref();
-    return async () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      return Promise.resolve();
+    };
   },
 };

@@ -58,7 +58,7 @@ async function storesById(deps: Deps, ids: string[]): Promise<Map<string, Store>
       () => { stale.refreshing = undefined; },
     );
   }
-  const missing = ids.filter((id) => !dir!.byId.has(id));
+  const missing = ids.filter((id) => !dir.byId.has(id));
   for (const row of await findStoresByIds(deps.db, missing)) dir.byId.set(row.id, toStore(row));
   return dir.byId;
 }

@@ -13,7 +13,7 @@ export async function latestRules(db: Db): Promise<RuleVersionRow | null> {
   return r ? { ...r, rules: json(r.rules) } : null;
 }
 
-export async function rulesOfVersion(db: Db | PoolConnection, version: number): Promise<unknown | null> {
+export async function rulesOfVersion(db: Db | PoolConnection, version: number): Promise<unknown> {
   const [rows] = await db.query('SELECT rules FROM trade_in_rule_versions WHERE version = ?', [version]);
   const r = (rows as { rules: unknown }[])[0];
   return r ? json(r.rules) : null;
