@@ -75,7 +75,7 @@ test('when 10,000 random searches go to the in-process index and to GEOSEARCH, t
         const b = redisIds[j];
         if (a === b) continue;
         if (a && b) ok &&= Math.abs(d(a) - d(b)) < 1;
-        else ok &&= Math.abs(d((a ?? b)!) - q.radiusM) < 1;
+        else ok &&= Math.abs(d((a ?? b)) - q.radiusM) < 1;
       }
       if (ok) explained++;
       else unexplained.push(`${JSON.stringify(q)}: ours ${ours.join(',')} / GEOSEARCH ${redisIds.join(',')}`);
