@@ -10,6 +10,8 @@ module.exports = {
     { ...common, displayName: 'client', testMatch: ['<rootDir>/tests/client/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
     { ...common, displayName: 'faults', testMatch: ['<rootDir>/tests/faults/**/*.test.ts'] },
+    // Each scenario as an attacker with an ordinary account would run it (npm run test:abuse).
+    { ...common, displayName: 'abuse', testMatch: ['<rootDir>/tests/abuse/**/*.test.ts'] },
   ],
   testTimeout: 120000,
 };

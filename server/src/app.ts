@@ -10,6 +10,7 @@ import type { Deps } from './lib/deps';
 import { AppError, isDependencyDown } from './lib/errors';
 import { authenticate } from './lib/auth';
 import { requestContext } from './lib/request-context';
+import { trustProxies } from './lib/client-address';
 import { modules } from './modules';
 
 import { API_BASE } from './lib/http';
@@ -46,7 +47,7 @@ function errors(deps: Deps) {
       }
       ctx.status = e.status;
       for (const [k, v] of Object.entries(e.headers)) ctx.set(k, v);
-      ctx.body = { error: { code: e.code, message: e.message, requestId: ctx.state.requestId as string, details: e.details } };
+      ctx.body = { error: { ...e.extra, code: e.code, message: e.message, requestId: ctx.state.requestId as string, details: e.details } };
     }
   };
 }
@@ -76,7 +77,9 @@ function requestScope(deps: Deps) {
 
 /** The Koa app without a port: main.ts listens, tests drive it through supertest or a port. */
 export function buildApp(deps: Deps): Koa {
+  // Koa's own proxy handling stays off: clientAddress(ctx) applies the trusted-proxy setting.
   const app = new Koa({ proxy: false });
+  trustProxies(app, deps.config.trustedProxies);
   app.silent = true;
   app.use(requestScope(deps));
   app.use(errors(deps));

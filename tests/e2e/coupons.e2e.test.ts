@@ -1,7 +1,8 @@
-import { loginAs, byTestId, open } from './helpers/browser';
+import { loginAs, byTestId, open, AT_DEMO_001 } from './helpers/browser';
 import { journey } from './helpers/journey';
 
-const j = journey();
+// The demo store is found the way a villager finds it: by the phone's location.
+const j = journey({ geolocation: AT_DEMO_001 });
 
 describe('the Super New Product Season on 首页', () => {
   it('when demo_villager claims at the running campaign, then it shows 已领取, is in 我的优惠券, and lowers the price of an order', async () => {

@@ -1,7 +1,8 @@
-import { loginAs, byTestId, open, signOut } from './helpers/browser';
+import { loginAs, byTestId, open, signOut, AT_DEMO_001 } from './helpers/browser';
 import { journey } from './helpers/journey';
 
-const j = journey();
+// The demo store is found the way a villager finds it: by the phone's location.
+const j = journey({ geolocation: AT_DEMO_001 });
 
 const SHOTS = process.env.E2E_SCREENSHOTS;
 const shot = async (name: string) => {

@@ -30,7 +30,11 @@ export type TestContext = {
   stop: () => Promise<void>;
 };
 
-export type ContextOptions = { seed?: boolean; jobs?: boolean; overrides?: Record<string, unknown> };
+export type ContextOptions = {
+  seed?: boolean; jobs?: boolean; overrides?: Record<string, unknown>;
+  /** Adds middleware of the test's own (recorders) before the app listens. */
+  beforeListen?: (app: Koa) => void;
+};
 
 const MARIADB = process.env.TEST_DATABASE_URL_BASE ?? 'mysql://root@127.0.0.1:3306';
 
@@ -86,6 +90,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   }
   const app = buildApp(deps);
   const leaks = scanResponses(app);
+  options.beforeListen?.(app);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

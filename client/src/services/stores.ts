@@ -79,7 +79,10 @@ export const storesApi = {
   /** Stores inside a region of any level; for a village, the stores serving it. */
   inRegion: (region: string, cursor?: string) =>
     request<{ items: StoreDetail[]; nextCursor: string | null }>(`/stores?region=${region}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { auth: false, quiet: true }),
-  /** Stores to pick up from: the nearest ones when the phone gives its location, else the remembered one. */
+  /**
+   * Stores to pick up from: the nearest ones when the phone gives its location, else the remembered
+   * one; none when neither is known (the page then asks the user to choose a store).
+   */
   async choices(): Promise<StoreSummary[]> {
     const remembered = myStore.get()
     const loc = await currentLocation()
@@ -87,8 +90,6 @@ export const storesApi = {
       const near = await storesApi.nearby(loc.lat, loc.lng, { limit: 5 }).catch(() => null)
       if (near?.items.length) return near.items
     }
-    if (remembered) return [remembered]
-    const demo = await storesApi.get('DEMO-001').catch(() => null)
-    return demo ? [demo] : [{ id: 'DEMO-001', name: '星火家电 清苑镇店', type: 'appliance', address: '河北省保定市清苑区清苑镇' }]
+    return remembered ? [remembered] : []
   },
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig, ConfigError } from './config';
 
 const base = { NODE_ENV: 'production' } as NodeJS.ProcessEnv;
@@ -21,6 +23,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ environ: { PORT: 'eighty' } })).toThrow(/PORT/);
     expect(() => loadConfig({ environ: { DATABASE_URL: 'postgres://x' } })).toThrow(/databaseUrl \(DATABASE_URL\)/);
     expect(() => loadConfig({ environ: { APP_ENV: 'staging' } })).toThrow(ConfigError);
+    expect(() => loadConfig({ environ: { TRUSTED_PROXIES: '10.0.0.0/8,load-balancer' } })).toThrow(/trustedProxies\.addresses \(TRUSTED_PROXIES\)/);
+  });
+
+  it('when the base configuration is read, then it carries no demo data: no demo store rates, no emulator template names', () => {
+    const base = readFileSync(path.resolve(__dirname, '../../../config/default.json'), 'utf8');
+    expect(base).not.toMatch(/DEMO-|demo_/);
+    const production = loadConfig({ environ: { ...prodSecrets, APP_ENV: 'production' } });
+    expect(Object.keys(production.groupBuy.commissionRate)).toEqual(['default']);
+    expect(Object.values(production.wechat.subscribeTemplates)).toEqual(['', '', '', '']);
+    const withTemplate = loadConfig({ environ: { ...prodSecrets, APP_ENV: 'production', WECHAT_TEMPLATE_ORDER_PICKED_UP: 'x6bXJ-tpl-id' } });
+    expect(withTemplate.wechat.subscribeTemplates.orderPickedUp).toBe('x6bXJ-tpl-id');
+  });
+
+  it('when trusted proxies are set in the environment, then they are a list with a hop count; none by default', () => {
+    expect(loadConfig({ environ: {} }).trustedProxies).toEqual({ addresses: [], hops: 1 });
+    expect(loadConfig({ environ: { TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.10', TRUSTED_PROXY_HOPS: '2' } }).trustedProxies).toEqual({ addresses: ['10.0.0.0/8', '192.168.1.10'], hops: 2 });
   });
 
   it('when production points at the emulator or keeps development secrets, then it refuses to start', () => {

@@ -1,6 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { compileTrust } from './client-address';
+import { SUBSCRIBE_TEMPLATES, type SubscribeTemplate } from './wechat';
 
 /**
  * Configuration: config/default.json, then config/<env>.json, then the environment variables
@@ -8,7 +10,32 @@ import { z } from 'zod';
  * the start naming the setting.
  */
 
-const rateLimit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).strict();
+/** `points` per `durationSeconds`; with `blockSeconds`, running out locks the key that long. */
+const rateLimit = z
+  .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive(), blockSeconds: z.number().int().positive().optional() })
+  .strict();
+
+/** After-sales (24小时售后管家): the response clock, windows, and each category's warranty, life and upkeep. */
+const maintenanceCycle = z.union([
+  z.object({ everyMonths: z.number().int().min(1).max(60) }).strict(),
+  /** Seasonal: due each year by this month-day in Asia/Shanghai (air conditioners cleaned before summer). */
+  z.object({ yearlyBy: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'MM-DD') }).strict(),
+]);
+const afterSalesConfig = z
+  .object({
+    respondWithinSeconds: z.number().int().positive(),
+    escalationSweepMs: z.number().int().positive(),
+    returnWindowDays: z.number().positive(),
+    exchangeWindowDays: z.number().positive(),
+    reminderSweepMs: z.number().int().positive(),
+    /** A reminder is made this many days before the upkeep is due. */
+    reminderLeadDays: z.number().min(0),
+    categories: z.record(
+      z.string(),
+      z.object({ warrantyMonths: z.number().int().min(0), typicalLifeYears: z.number().positive(), maintenance: maintenanceCycle.nullable() }).strict(),
+    ),
+  })
+  .strict();
 
 export const configSchema = z
   .object({
@@ -31,6 +58,7 @@ export const configSchema = z
         appSecret: z.string().min(1),
         timeoutMs: z.number().int().positive(),
         emulatorPort: z.number().int().min(0).max(65535),
+        subscribeTemplates: z.object(Object.fromEntries(SUBSCRIBE_TEMPLATES.map((t) => [t, z.string().max(128)])) as Record<SubscribeTemplate, z.ZodString>).strict(),
       })
       .strict(),
     auth: z
@@ -49,7 +77,26 @@ export const configSchema = z
       })
       .strict(),
     rateLimits: z
-      .object({ login: rateLimit, claimPerUser: rateLimit, claimPerIp: rateLimit, pickupVerify: rateLimit, search: rateLimit })
+      .object({ claimPerUser: rateLimit, claimPerIp: rateLimit, search: rateLimit,
+        // Logins: mainly per WeChat identity and per code; per address a budget a carrier-NAT address fits (config/README.md).
+        loginPerIdentity: rateLimit, loginPerCode: rateLimit, loginPerAddress: rateLimit,
+        // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
+        pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit,
+        // Order creation per buyer (hoarding).
+        orderPerUser: rateLimit })
+      .strict(),
+    trustedProxies: z
+      .object({
+        addresses: z.array(z.string()).refine((list) => {
+          try {
+            compileTrust({ addresses: list, hops: 1 });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be IP addresses or CIDRs, e.g. 10.0.0.0/8'),
+        hops: z.number().int().min(1).max(5),
+      })
       .strict(),
     orders: z.object({ expireAfterDays: z.number().positive(), sweepIntervalMs: z.number().int().positive() }).strict(),
     groupBuy: z
@@ -67,6 +114,19 @@ export const configSchema = z
     /** How often the outbox dispatcher looks for new events and due deliveries. */
     outbox: z.object({ dispatchIntervalMs: z.number().int().positive() }).strict(),
     jobs: z.object({ enabled: z.boolean() }).strict(),
+    afterSales: afterSalesConfig,
+    /** Rules that keep the business from being gamed (hoarding, fake sales, giveaway prices): config/README.md. */
+    safeguards: z
+      .object({
+        /** Units one user may hold in open (not yet picked up) direct orders, all SKUs together and per SKU. */
+        maxOpenUnitsPerUser: z.number().int().positive(),
+        maxOpenUnitsPerSku: z.number().int().positive(),
+        /** A settlement that keeps failing for another reason than stock gives up after this many tries: the group fails. */
+        maxSettleAttempts: z.number().int().positive(),
+        /** The lowest group-buy tier price, in basis points of the SKU's price, by category (`default` for the rest). */
+        groupPriceFloorBps: z.record(z.string(), z.number().int().min(0).max(10_000)).refine((r) => r.default !== undefined, 'needs a default'),
+      })
+      .strict(),
     /** `npm run serve`: worker processes; 0 is one per core. */
     serve: z.object({ workers: z.number().int().min(0).max(256) }).strict(),
   })
@@ -96,6 +156,10 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'PHONE_KEY_HEX', path: ['crypto', 'phoneKeyHex'], kind: 'string' },
   { name: 'PHONE_HASH_KEY_HEX', path: ['crypto', 'phoneHashKeyHex'], kind: 'string' },
   { name: 'JOBS_ENABLED', path: ['jobs', 'enabled'], kind: 'bool' },
+  ...SUBSCRIBE_TEMPLATES.map((t): EnvVar => ({ name: `WECHAT_TEMPLATE_${t.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, path: ['wechat', 'subscribeTemplates', t], kind: 'string' })),
+  { name: 'TRUSTED_PROXIES', path: ['trustedProxies', 'addresses'], kind: 'list' },
+  { name: 'TRUSTED_PROXY_HOPS', path: ['trustedProxies', 'hops'], kind: 'int' },
+  { name: 'AFTER_SALES_RESPOND_WITHIN_S', path: ['afterSales', 'respondWithinSeconds'], kind: 'int' },
   { name: 'WORKERS', path: ['serve', 'workers'], kind: 'int' },
 ];
 

@@ -11,6 +11,8 @@ export class AppError extends Error {
     message: string,
     readonly details: ErrorDetail[] = [],
     readonly headers: Record<string, string> = {},
+    /** Fields added to the error object beside code and message (documented on the route), e.g. `pickedUpAt`. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'AppError';
@@ -24,9 +26,9 @@ export const badRequest = (code: string, message: string, details: ErrorDetail[]
 export const unauthenticated = (message = '请先登录') => new AppError(401, 'UNAUTHENTICATED', message);
 export const forbidden = (message = '没有权限') => new AppError(403, 'FORBIDDEN', message);
 export const notFound = (message = '找不到该资源') => new AppError(404, 'NOT_FOUND', message);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
-export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', [], { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+export const conflict = (code: string, message: string, extra: Record<string, unknown> = {}) => new AppError(409, code, message, [], {}, extra);
+export const rateLimited = (retryAfterSeconds: number, message = '操作太频繁，请稍后再试') =>
+  new AppError(429, 'RATE_LIMITED', message, [], { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 export const dependencyUnavailable = (message = '服务暂时不可用，请稍后再试') => new AppError(503, 'DEPENDENCY_UNAVAILABLE', message);
 export const upstreamUnavailable = (message = '微信服务暂时不可用，请稍后再试') => new AppError(502, 'UPSTREAM_UNAVAILABLE', message);
 

@@ -146,8 +146,50 @@ export const q = {
   str: (min: number, max: number) => z.string().min(min).max(max),
 };
 
+/**
+ * The list convention (API.md): every list takes `?cursor=&limit=` and answers
+ * `{ items, nextCursor }`, nextCursor null on the last page. `limit` is capped at 100; a list
+ * without it gives 20.
+ */
 export const ListQuery = z
   .object({ cursor: z.string().max(200).optional(), limit: q.int(1, 100).optional() })
   .strict();
+
+export const DEFAULT_LIMIT = 20;
+
+/** The response of a list of `item`. */
+export const listOf = <T extends ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** Rows read with `LIMIT limit + 1`: the page, and the key of its last row as the cursor when there is more. */
+export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => string): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? keyOf(items[items.length - 1]) : null };
+}
+
+/**
+ * Lists ordered by a rank rather than a key (search results, nearest first): the cursor is the
+ * position of the next page, opaque to clients ("p40"), and the list ends after `maxItems`.
+ */
+export const rankCursor = {
+  /** The position a cursor stands for; a cursor this list did not make is 400. */
+  position(cursor: string | undefined): number {
+    if (cursor === undefined) return 0;
+    const m = /^p(\d{1,6})$/.exec(cursor);
+    if (!m) throw validationFailed([{ path: 'query.cursor', message: 'not a cursor of this list' }]);
+    return Number(m[1]);
+  },
+  /** The page of `ranked` (read up to `position + limit + 1`) that starts at `position`. */
+  page<T>(ranked: T[], position: number, limit: number, maxItems: number): Page<T> {
+    const end = position + limit;
+    return { items: ranked.slice(position, end), nextCursor: ranked.length > end && end < maxItems ? `p${end}` : null };
+  },
+};
+
+/** A short list the server holds whole (a few dozen at most, in a fixed order), paged by position. */
+export function pageInMemory<T>(all: T[], query: { cursor?: string; limit?: number }): Page<T> {
+  return rankCursor.page(all, rankCursor.position(query.cursor), query.limit ?? DEFAULT_LIMIT, Number.MAX_SAFE_INTEGER);
+}
 
 export { z };

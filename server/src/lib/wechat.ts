@@ -6,9 +6,18 @@ import { requestJson } from './http-client';
  * The BFF's client of WeChat's HTTP API (in development and tests, the emulator). Calls have a
  * timeout; WeChat's errcodes become API.md's codes; an unreachable WeChat is 502.
  */
-export type WechatSettings = { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
+/** The subscribe messages the product sends, by what they say; their WeChat template ids are configuration. */
+export const SUBSCRIBE_TEMPLATES = ['orderCreated', 'orderPickedUp', 'groupBuySucceeded', 'groupBuyFailed', 'ticketEscalated'] as const;
+export type SubscribeTemplate = (typeof SUBSCRIBE_TEMPLATES)[number];
 
-export type SubscribeMessage = { touser: string; templateId: string; page?: string; data: Record<string, { value: string }> };
+export type WechatSettings = {
+  apiBase: string; appId: string; appSecret: string; timeoutMs: number;
+  /** The template id each message has in this mini-program's 订阅消息 (mp.weixin.qq.com); '' sends none. */
+  subscribeTemplates: Record<SubscribeTemplate, string>;
+};
+
+/** `page`: a page of the mini-program (client/src/app.config.ts) with its query, opened from the message. */
+export type SubscribeMessage = { touser: string; template: SubscribeTemplate; page?: string; data: Record<string, { value: string }> };
 
 type WxError = { errcode?: number; errmsg?: string };
 
@@ -70,26 +79,31 @@ export class WechatClient {
     return r;
   }
 
-  /** Sends a subscribe message. Throws WechatError when WeChat refuses (43101: not subscribed). */
-  async sendSubscribeMessage(msg: SubscribeMessage): Promise<void> {
+  /**
+   * Sends a subscribe message. Throws WechatError when WeChat refuses (43101: not subscribed).
+   * A message whose template is not configured in this environment is not sent (false).
+   */
+  async sendSubscribeMessage(msg: SubscribeMessage): Promise<boolean> {
+    const templateId = this.s.subscribeTemplates[msg.template];
+    if (!templateId) return false;
     const r = await this.withToken('/cgi-bin/message/subscribe/send', {
       touser: msg.touser,
-      template_id: msg.templateId,
+      template_id: templateId,
       page: msg.page,
       data: msg.data,
       miniprogram_state: 'formal',
       lang: 'zh_CN',
     });
     if (r.errcode) throw new WechatError(r.errcode, r.errmsg ?? '');
+    return true;
   }
 
   /** Tells a user something; never fails the caller's operation (a refusal is logged, not thrown). */
   async notify(msg: SubscribeMessage): Promise<boolean> {
     try {
-      await this.sendSubscribeMessage(msg);
-      return true;
+      return await this.sendSubscribeMessage(msg);
     } catch (err) {
-      this.logger.info({ errcode: (err as WechatError).errcode, template: msg.templateId }, 'subscribe message not delivered');
+      this.logger.info({ errcode: (err as WechatError).errcode, template: msg.template }, 'subscribe message not delivered');
       return false;
     }
   }

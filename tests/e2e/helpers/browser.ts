@@ -7,6 +7,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
  * Debian's Chromium driven by playwright-core (NOTES.md: `npx playwright install` cannot work
  * here). A fresh profile per browser; the flags keep Chromium off the closed network.
  */
+/** A phone standing at the demo store DEMO-001 (清苑区): its nearest stores come first in checkout. */
+export const AT_DEMO_001 = { latitude: 38.8738, longitude: 115.4646 };
+
 export type Browser = { context: BrowserContext; page: Page; close: () => Promise<void> };
 
 export async function launchBrowser(options: { geolocation?: { latitude: number; longitude: number } } = {}): Promise<Browser> {

@@ -74,6 +74,12 @@ export default function Checkout() {
       <View className='card'>
         <View className='subtitle'>到哪家门店提货</View>
         {stores === null && <View className='muted'>正在找附近的门店…</View>}
+        {stores?.length === 0 && (
+          <View className='empty' data-testid='checkout-no-store'>
+            <View>还不知道您在哪家门店提货</View>
+            <Button className='btn secondary' data-testid='checkout-choose-store' onClick={() => void Taro.switchTab({ url: '/pages/stores/index' })}>选择门店</Button>
+          </View>
+        )}
         {stores?.map((s) => (
           <View key={s.id} data-testid={`checkout-store-${s.id}`} className={`option${s.id === storeId ? ' selected' : ''}`} onClick={() => setStoreId(s.id)}>
             <View>

@@ -5,7 +5,7 @@ import Page from '../../components/Page'
 import Countdown from '../../components/Countdown'
 import { useSession } from '../../components/useSession'
 import { yuan } from '../../services/catalogue'
-import { groupBuysApi, shareLink, STATUS_LABELS, type GroupBuy } from '../../services/group-buys'
+import { groupBuysApi, shareLink, FAILURE_TEXT, STATUS_LABELS, type GroupBuy } from '../../services/group-buys'
 
 /** A group: tiers, progress toward the next tier, countdown, units stepper, join/leave, share. Opened by id or share code. */
 export default function GroupBuyDetail() {
@@ -93,7 +93,7 @@ export default function GroupBuyDetail() {
           <View className='muted small'>点此查看订单 ›</View>
         </View>
       )}
-      {g.status === 'failed' && <View className='banner'>人数不够，未成团，无需付款</View>}
+      {g.status === 'failed' && <View className='banner' data-testid='group-failed'>{FAILURE_TEXT[g.failureReason ?? 'below_min_units']}</View>}
       {g.members && (
         <View className='card' data-testid='group-members'>
           <View className='subtitle'>成员（团长可见）</View>

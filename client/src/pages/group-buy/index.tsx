@@ -1,4 +1,4 @@
-import { View, Text } from '@tarojs/components'
+import { View, Text, Button } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useState } from 'react'
 import Page from '../../components/Page'
@@ -25,9 +25,15 @@ export default function GroupBuys() {
   return (
     <Page testId='group-buy-page'>
       <View className='title'>邻里团购</View>
-      <View className='muted' data-testid='group-buy-store'>{store ? `${store.name} 的团购` : '正在找门店…'}</View>
+      <View className='muted' data-testid='group-buy-store'>{store ? `${store.name} 的团购` : groups === null ? '正在找门店…' : ''}</View>
+      {!store && groups !== null && (
+        <View className='empty' data-testid='group-buy-no-store'>
+          <View>先选一家常去的门店，就能看到它的团购</View>
+          <Button className='btn secondary' onClick={() => void Taro.switchTab({ url: '/pages/stores/index' })}>选择门店</Button>
+        </View>
+      )}
       {failed && <View className='empty error'>加载失败，请稍后再试</View>}
-      {groups?.length === 0 && <View className='empty'>这家门店暂时没有进行中的团购</View>}
+      {store && groups?.length === 0 && <View className='empty'>这家门店暂时没有进行中的团购</View>}
       {groups?.map((g) => (
         <View key={g.id} className='card' data-testid={`group-${g.id}`} onClick={() => Taro.navigateTo({ url: `/pages/group-buy-detail/index?id=${g.id}` })}>
           <View>{g.sku?.productName} {g.sku?.spec}</View>

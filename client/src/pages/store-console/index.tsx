@@ -5,6 +5,7 @@ import Page from '../../components/Page'
 import { useSession } from '../../components/useSession'
 import { yuan } from '../../services/catalogue'
 import { storeConsoleApi, type StoreOrder } from '../../services/orders'
+import { ApiError } from '../../services/request'
 
 const PAYMENT = [
   { id: 'cash', label: '现金' },
@@ -18,6 +19,13 @@ const CONDITIONS = [
   { id: 'poor', label: '较差' },
 ] as const
 
+/** Why a code shows no order, in the counter's words: not here, handed over already (with when), or wait. */
+function verifyNotice(err: unknown): string {
+  if (!(err instanceof ApiError)) return '出错了，请稍后再试'
+  if (err.code === 'NOT_FOUND') return '本店没有这个提货码的待提货订单，请核对提货码'
+  return err.message
+}
+
 /** The store owner's console: orders waiting at my stores, a pickup code to check, the handover. */
 export default function StoreConsole() {
   useSession()
@@ -28,6 +36,7 @@ export default function StoreConsole() {
   const [condition, setCondition] = useState<(typeof CONDITIONS)[number]['id']>('good')
   const [working, setWorking] = useState(true)
   const [done, setDone] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
 
   const refresh = () => storeConsoleApi.pickups().then((r) => setWaiting(r.items)).catch(() => undefined)
   useDidShow(() => void refresh())
@@ -35,8 +44,12 @@ export default function StoreConsole() {
   const verify = async (c: string) => {
     setDone(null)
     setOrder(null)
-    const found = await storeConsoleApi.verify(c.replace(/\s/g, '')).catch(() => null)
-    if (found) setOrder(found)
+    setNotice(null)
+    try {
+      setOrder(await storeConsoleApi.verify(c.replace(/\s/g, '')))
+    } catch (err) {
+      setNotice(verifyNotice(err))
+    }
   }
   const scan = async () => {
     const r = await Taro.scanCode({ onlyFromCamera: false, scanType: ['qrCode'] }).catch(() => null)
@@ -66,6 +79,7 @@ export default function StoreConsole() {
         <Button className={`btn${/^\d{8}$/.test(code) ? '' : ' disabled'}`} data-testid='console-verify' disabled={!/^\d{8}$/.test(code)} onClick={() => verify(code)}>查询订单</Button>
         {process.env.TARO_ENV === 'weapp' && <Button className='btn secondary' onClick={scan}>扫一扫</Button>}
       </View>
+      {notice && <View className='banner' data-testid='console-notice'>{notice}</View>}
       {done && <View className='banner' data-testid='console-done'>{done}</View>}
       {order && (
         <View className='card' data-testid='console-order'>

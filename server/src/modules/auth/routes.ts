@@ -1,6 +1,6 @@
 import type { Module } from '../index';
 import { API_BASE, defineRoute } from '../../lib/http';
-import { consumeRateLimit } from '../../lib/rate-limit';
+import { clientAddress } from '../../lib/client-address';
 import { publicUser } from '../../lib/auth';
 import { LoginBody, LoginResponse, User } from './schemas';
 import { deleteAccount, loginWithWechat, logout } from './service';
@@ -21,10 +21,7 @@ export const authModule: Module = {
         { status: 429, code: 'RATE_LIMITED' },
         { status: 502, code: 'UPSTREAM_UNAVAILABLE' },
       ],
-      handler: async ({ body, ctx }) => {
-        await consumeRateLimit(deps, 'login', ctx.ip);
-        return loginWithWechat(deps, body.code);
-      },
+      handler: ({ body, ctx }) => loginWithWechat(deps, body.code, clientAddress(ctx)),
     });
     defineRoute(api, API_BASE, {
       method: 'get',

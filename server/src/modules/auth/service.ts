@@ -1,13 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { Deps } from '../../lib/deps';
+import { consumeRateLimit } from '../../lib/rate-limit';
 import { createSession, endSession, forgetUser, loadUser, publicUser } from '../../lib/auth';
 import { unauthenticated } from '../../lib/errors';
 import { anonymiseUser, findOrCreateUserByOpenid } from './repository';
 
 const tokenKey = (deps: Deps) => Buffer.from(deps.config.auth.tokenKeyHex, 'hex');
 
-/** wx.login code → WeChat's jscode2session → our user and an opaque session token. */
-export async function loginWithWechat(deps: Deps, code: string): Promise<{ token: string; expiresAt: string; user: ReturnType<typeof publicUser> }> {
+/**
+ * wx.login code → WeChat's jscode2session → our user and an opaque session token. Limited mainly
+ * per WeChat identity and per code (a code works once at WeChat: more tries are replays); per
+ * address only by a budget a carrier-NAT address shared by a village fits (config/README.md).
+ */
+export async function loginWithWechat(deps: Deps, code: string, address: string): Promise<{ token: string; expiresAt: string; user: ReturnType<typeof publicUser> }> {
+  await consumeRateLimit(deps, 'loginPerAddress', address);
+  await consumeRateLimit(deps, 'loginPerCode', createHash('sha256').update(code).digest('hex'));
   const { openid } = await deps.wechat.codeToSession(code);
+  await consumeRateLimit(deps, 'loginPerIdentity', openid);
   const { id } = await findOrCreateUserByOpenid(deps.prisma, openid);
   const user = await loadUser(deps.db, id);
   if (!user) throw unauthenticated();

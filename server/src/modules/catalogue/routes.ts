@@ -1,5 +1,5 @@
 import type { Module } from '../index';
-import { API_BASE, defineRoute, z } from '../../lib/http';
+import { API_BASE, ListQuery, defineRoute, listOf, pageInMemory, z } from '../../lib/http';
 import { notFound } from '../../lib/errors';
 import { getProduct, listBrands, listProducts, type ProductRow } from './repository';
 import { IdParams, ProductDetail, ProductList, ProductsQuery, Category } from './schemas';
@@ -46,9 +46,10 @@ export const catalogueModule: Module = {
       summary: 'Categories with their Chinese names and the brands that have products in them',
       tags: ['catalogue'],
       access: 'public',
-      query: z.object({ category: Category.optional() }).strict(),
+      query: ListQuery.extend({ category: Category.optional() }).strict(),
+      response: listOf(z.object({ id: Category, name: z.string() })).extend({ brands: z.array(z.string()) }),
       handler: async ({ query }) => ({
-        items: Object.entries(CATEGORIES).map(([id, name]) => ({ id, name })),
+        ...pageInMemory(Object.entries(CATEGORIES).map(([id, name]) => ({ id, name })), query),
         brands: await listBrands(deps.db, query.category),
       }),
     });

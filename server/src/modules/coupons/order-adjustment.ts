@@ -1,6 +1,6 @@
 import type { OrderAdjustment } from '../orders/adjustments';
 import { conflict, notFound } from '../../lib/errors';
-import { couponForOrder, markUsed, releaseForOrder } from './repository';
+import { couponForOrder, markUsed, releaseForOrder, releaseStillValidForOrder } from './repository';
 import { couponDiscount } from './discount';
 
 /**
@@ -22,3 +22,6 @@ export const couponAdjustment: OrderAdjustment = {
     await releaseForOrder(conn, orderId);
   },
 };
+
+/** A refunded order gives its coupon back only while the coupon is still valid (an expired one stays spent). */
+export const restoreCouponAfterRefund = releaseStillValidForOrder;

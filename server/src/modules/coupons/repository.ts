@@ -60,13 +60,15 @@ export type MyCouponRow = {
   title: string; kind: string; thresholdFen: number; discountFen: number; categories: string;
 };
 
-export async function listMyCoupons(db: Db, userId: string, status?: 'unused' | 'used' | 'expired'): Promise<MyCouponRow[]> {
+/** A user's coupons, newest claim first (ids are claim-time ULIDs), after the id `before`, at most `limit`. */
+export async function listMyCoupons(db: Db, userId: string, f: { status?: 'unused' | 'used' | 'expired'; before?: string; limit: number }): Promise<MyCouponRow[]> {
+  const status = f.status;
   const cond = status === 'used' ? "AND c.status = 'used'" : status === 'unused' ? "AND c.status = 'unused' AND c.expires_at > NOW(3)" : status === 'expired' ? "AND c.status = 'unused' AND c.expires_at <= NOW(3)" : '';
   const [rows] = await db.query(
     `SELECT c.id, c.template_id AS templateId, c.status, c.claimed_at AS claimedAt, c.expires_at AS expiresAt, c.used_at AS usedAt, c.order_id AS orderId,
        t.title, t.kind, t.threshold_fen AS thresholdFen, t.discount_fen AS discountFen, t.categories
-     FROM coupons c JOIN coupon_templates t ON t.id = c.template_id WHERE c.user_id = ? ${cond} ORDER BY c.claimed_at DESC LIMIT 200`,
-    [userId],
+     FROM coupons c JOIN coupon_templates t ON t.id = c.template_id WHERE c.user_id = ? ${cond} ${f.before ? 'AND c.id < ?' : ''} ORDER BY c.id DESC LIMIT ?`,
+    [userId, ...(f.before ? [f.before] : []), f.limit],
   );
   return rows as MyCouponRow[];
 }
@@ -99,4 +101,9 @@ export async function markUsed(conn: PoolConnection, couponId: string, userId: s
 
 export async function releaseForOrder(conn: PoolConnection, orderId: string): Promise<void> {
   await conn.query("UPDATE coupons SET status = 'unused', order_id = NULL, used_at = NULL WHERE order_id = ? AND status = 'used'", [orderId]);
+}
+
+/** After a refund: the order's coupon becomes usable again, if it has not expired meanwhile. */
+export async function releaseStillValidForOrder(conn: PoolConnection, orderId: string): Promise<void> {
+  await conn.query("UPDATE coupons SET status = 'unused', order_id = NULL, used_at = NULL WHERE order_id = ? AND status = 'used' AND expires_at > NOW(3)", [orderId]);
 }

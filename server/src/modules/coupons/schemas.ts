@@ -1,4 +1,4 @@
-import { z } from '../../lib/http';
+import { z, ListQuery, listOf } from '../../lib/http';
 import { CATEGORY_IDS } from '../catalogue/categories';
 
 export const ClaimBody = z.object({ templateId: z.string().min(1).max(32) }).strict().openapi('ClaimCouponBody');
@@ -7,7 +7,7 @@ export const ClaimResponse = z
   .object({ coupon: z.object({ id: z.string(), templateId: z.string(), status: z.literal('unused'), expiresAt: z.string() }) })
   .openapi('ClaimCouponResponse');
 
-export const MyCouponsQuery = z.object({ status: z.enum(['unused', 'used', 'expired']).optional() }).strict();
+export const MyCouponsQuery = ListQuery.extend({ status: z.enum(['unused', 'used', 'expired']).optional() }).strict();
 
 const isoWithOffset = z.iso.datetime({ offset: true });
 
@@ -38,3 +38,28 @@ export const NewCampaignBody = z
   .strict()
   .refine((b) => new Date(b.endsAt) > new Date(b.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] })
   .openapi('NewCampaignBody');
+
+const CouponKind = z.enum(['threshold', 'direct']);
+
+export const CampaignCoupon = z
+  .object({
+    templateId: z.string(), title: z.string(), kind: CouponKind, thresholdFen: z.number().int(), discountFen: z.number().int(),
+    categories: z.array(z.enum(CATEGORY_IDS)), total: z.number().int(), remaining: z.number().int(), perUserLimit: z.number().int(),
+    validDays: z.number().int(), claimedByMe: z.number().int(),
+  })
+  .openapi('CampaignCoupon');
+
+/** Campaigns running or opening within 7 days, and the server's clock (the client counts down with it). */
+export const ActiveCampaigns = listOf(
+  z.object({ id: z.string(), name: z.string(), startsAt: z.string(), endsAt: z.string(), coupons: z.array(CampaignCoupon) }).openapi('Campaign'),
+).extend({ serverTime: z.string() });
+
+export const MyCoupons = listOf(
+  z
+    .object({
+      id: z.string(), templateId: z.string(), title: z.string(), kind: CouponKind, thresholdFen: z.number().int(), discountFen: z.number().int(),
+      categories: z.array(z.enum(CATEGORY_IDS)), status: z.enum(['unused', 'used', 'expired']), claimedAt: z.string(), expiresAt: z.string(),
+      usedAt: z.string().nullable(), orderId: z.string().nullable(),
+    })
+    .openapi('MyCoupon'),
+);

@@ -7,6 +7,7 @@ import { luaCommand } from '../../lib/redis';
 import type { AuthUser } from '../../lib/auth';
 import { newId } from '../../lib/ids';
 import { conflict, dependencyUnavailable, notFound, rateLimited } from '../../lib/errors';
+import { DEFAULT_LIMIT, pageInMemory, pageOf } from '../../lib/http';
 import { withTransaction } from '../../lib/db';
 import * as repo from './repository';
 import { couponKeys, CONSUMER_GROUP } from './keys';
@@ -255,7 +256,7 @@ export async function reconcile(deps: Deps): Promise<Record<string, number>> {
   return out;
 }
 
-export async function activeCampaigns(deps: Deps, user: AuthUser | null) {
+export async function activeCampaigns(deps: Deps, user: AuthUser | null, page: { cursor?: string; limit?: number } = {}) {
   const templates = await repo.activeTemplates(deps.db, 7);
   const counts = await repo.issuedCounts(deps.db, templates.map((t) => t.id));
   const mine = user ? await repo.myClaimCounts(deps.db, user.id, templates.map((t) => t.id)) : new Map<string, number>();
@@ -272,11 +273,13 @@ export async function activeCampaigns(deps: Deps, user: AuthUser | null) {
       total: t.total, remaining, perUserLimit: t.perUserLimit, validDays: t.validDays, claimedByMe: mine.get(t.id) ?? 0,
     });
   });
-  return { serverTime: new Date().toISOString(), items: [...campaigns.values()], nextCursor: null };
+  // A handful run at once: the page is cut from the whole list, in the order they start.
+  return { serverTime: new Date().toISOString(), ...pageInMemory([...campaigns.values()], page) };
 }
 
-export async function myCoupons(deps: Deps, user: AuthUser, status?: 'unused' | 'used' | 'expired') {
-  const rows = await repo.listMyCoupons(deps.db, user.id, status);
+export async function myCoupons(deps: Deps, user: AuthUser, q: { status?: 'unused' | 'used' | 'expired'; cursor?: string; limit?: number }) {
+  const limit = q.limit ?? DEFAULT_LIMIT;
+  const { items: rows, nextCursor } = pageOf(await repo.listMyCoupons(deps.db, user.id, { status: q.status, before: q.cursor, limit: limit + 1 }), limit, (r) => r.id);
   const now = Date.now();
   return {
     items: rows.map((r) => ({
@@ -284,7 +287,7 @@ export async function myCoupons(deps: Deps, user: AuthUser, status?: 'unused' | 
       categories: r.categories.split(','), status: r.status === 'used' ? 'used' : r.expiresAt.getTime() <= now ? 'expired' : 'unused',
       claimedAt: r.claimedAt.toISOString(), expiresAt: r.expiresAt.toISOString(), usedAt: r.usedAt ? r.usedAt.toISOString() : null, orderId: r.orderId,
     })),
-    nextCursor: null,
+    nextCursor,
   };
 }
 

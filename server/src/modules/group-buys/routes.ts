@@ -1,7 +1,19 @@
 import type { Module } from '../index';
-import { API_BASE, defineRoute, z } from '../../lib/http';
+import { API_BASE, ListQuery, defineRoute, z } from '../../lib/http';
 import { PHONE_PATTERN } from '../../lib/phone';
-import { addProxyMember, getGroupBuy, joinGroupBuy, listGroupBuys, myCommissions, openGroupBuy } from './service';
+import { addProxyMember, joinGroupBuy, openGroupBuy, removeProxyMember } from './service';
+import { getGroupBuy, listGroupBuys } from './views';
+import { myCommissions } from './commissions';
+
+const CommissionLedger = z.object({
+  items: z.array(z.object({
+    id: z.string(), kind: z.enum(['accrual', 'reversal']),
+    cause: z.string().openapi({ description: 'the event that made the entry: order.picked_up, order.delivered, order.cancelled, order.expired, order.refunded' }),
+    orderId: z.string(), groupBuyId: z.string(), storeId: z.string(), salesFen: z.number().int(), rateBp: z.number().int(), amountFen: z.number().int(), createdAt: z.string(),
+  })),
+  totalFen: z.number().int(),
+  nextCursor: z.string().nullable(),
+}).openapi('CommissionLedger');
 
 const Id = z.object({ id: z.string().min(1).max(26) }).strict();
 const Tier = z.object({ minUnits: z.number().int().min(1).max(100_000), priceFen: z.number().int().min(1).max(100_000_000) }).strict();
@@ -22,8 +34,8 @@ export const groupBuysModule: Module = {
       handler: ({ body, user }) => openGroupBuy(deps, user!, body),
     });
     defineRoute(api, API_BASE, {
-      method: 'get', path: '/group-buys', summary: 'Group-buys of a store (or mine, as leader)', tags: ['group-buys'], access: 'public',
-      query: z.object({ storeId: z.string().min(1).max(32).optional(), status: z.enum(['open', 'settling', 'succeeded', 'failed']).optional(), mine: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(50).optional() }).strict(),
+      method: 'get', path: '/group-buys', summary: 'Group-buys of a store (storeId required), or mine as a leader (mine=true)', tags: ['group-buys'], access: 'public',
+      query: ListQuery.extend({ storeId: z.string().min(1).max(32).optional(), status: z.enum(['open', 'settling', 'succeeded', 'failed']).optional(), mine: z.enum(['true', 'false']).optional() }).strict(),
       handler: ({ query, user }) => listGroupBuys(deps, user, { ...query, mine: query.mine === 'true' }),
     });
     defineRoute(api, API_BASE, {
@@ -44,12 +56,19 @@ export const groupBuysModule: Module = {
     defineRoute(api, API_BASE, {
       method: 'post', path: '/group-buys/:id/proxy-members', summary: 'Join a neighbour without a smartphone (its leader)', tags: ['group-buys'], access: ['leader'], params: Id, status: 201,
       body: z.object({ name: z.string().trim().min(1).max(40), phone: z.string().regex(PHONE_PATTERN, 'a mainland mobile number'), units: z.number().int().min(1).max(1000) }).strict(),
-      errors: [{ status: 409, code: 'GROUP_BUY_CLOSED' }, { status: 409, code: 'GROUP_BUY_FULL' }],
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'GROUP_BUY_CLOSED' }, { status: 409, code: 'GROUP_BUY_FULL' }, { status: 409, code: 'PROXY_MEMBER_EXISTS' }],
       handler: ({ params, body, user }) => addProxyMember(deps, user!, params.id, body),
     });
     defineRoute(api, API_BASE, {
-      method: 'get', path: '/leaders/me/commissions', summary: "The leader's commission ledger", tags: ['group-buys'], access: ['leader'],
-      handler: ({ user }) => myCommissions(deps, user!),
+      method: 'delete', path: '/group-buys/:id/proxy-members/:memberId', summary: 'Take a neighbour out of the group while it is open (its leader)', tags: ['group-buys'], access: ['leader'],
+      params: z.object({ id: z.string().min(1).max(26), memberId: z.string().min(1).max(26) }).strict(), status: 204,
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'GROUP_BUY_CLOSED' }],
+      handler: ({ params, user }) => removeProxyMember(deps, user!, params.id, params.memberId),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/leaders/me/commissions', summary: "The leader's commission ledger: accruals on picked-up or delivered orders, reversals on cancel, expiry or refund", tags: ['group-buys'], access: ['leader'],
+      query: ListQuery, response: CommissionLedger,
+      handler: ({ query, user }) => myCommissions(deps, user!, query),
     });
   },
 };

@@ -9,13 +9,17 @@ const tiers = [
 
 describe('group-buy tiers', () => {
   it('when tiers ascend and prices fall below the SKU price, then there is no problem', () => {
-    expect(tierProblems(tiers, 299900, 20)).toEqual([]);
+    expect(tierProblems(tiers, 299900, 20, 1)).toEqual([]);
   });
   it('when a tier is out of order, dearer than the one before or above the SKU price, then its field is named', () => {
-    expect(tierProblems([{ minUnits: 5, priceFen: 290000 }, { minUnits: 3, priceFen: 300000 }], 299900, 20).map((p) => p.path)).toEqual([
+    expect(tierProblems([{ minUnits: 5, priceFen: 290000 }, { minUnits: 3, priceFen: 300000 }], 299900, 20, 1).map((p) => p.path)).toEqual([
       'body.tiers.1.priceFen', 'body.tiers.1.minUnits', 'body.tiers.1.priceFen',
     ]);
-    expect(tierProblems([{ minUnits: 30, priceFen: 1 }], 10, 20)[0].path).toBe('body.tiers.0.minUnits');
+    expect(tierProblems([{ minUnits: 30, priceFen: 1 }], 10, 20, 1)[0].path).toBe('body.tiers.0.minUnits');
+  });
+  it('when a tier is priced below the floor, then its price is named; at the floor it is accepted', () => {
+    expect(tierProblems([{ minUnits: 1, priceFen: 1 }], 299900, 20, 209930)).toEqual([{ path: 'body.tiers.0.priceFen', message: 'must not be below the price floor (209930)' }]);
+    expect(tierProblems([{ minUnits: 1, priceFen: 209930 }], 299900, 20, 209930)).toEqual([]);
   });
   it('when units grow, then the reached tier never gets dearer', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), (a, b) => {

@@ -1,5 +1,5 @@
 import type { Module } from '../index';
-import { API_BASE, defineRoute, z } from '../../lib/http';
+import { API_BASE, ListQuery, defineRoute, listOf, z } from '../../lib/http';
 import { PHONE_PATTERN } from '../../lib/phone';
 import { applyToLead, approveLeader, listStoreLeaders, myLeaderships } from './service';
 
@@ -17,13 +17,18 @@ export const leadersModule: Module = {
       handler: ({ body, user }) => applyToLead(deps, user!, body),
     });
     defineRoute(api, API_BASE, {
-      method: 'get', path: '/leaders/me', summary: 'The stores I lead (or applied to lead) for', tags: ['group-buys'], access: 'user',
-      handler: ({ user }) => myLeaderships(deps, user!),
+      method: 'get', path: '/leaders/me', summary: 'The stores I lead (or applied to lead) for', tags: ['group-buys'], access: 'user', query: ListQuery,
+      response: listOf(z.object({ storeId: z.string(), storeName: z.string(), villageCode: z.string(), status: z.enum(['pending', 'approved']) })),
+      handler: ({ user, query }) => myLeaderships(deps, user!, query),
     });
     defineRoute(api, API_BASE, {
       method: 'get', path: '/store/leaders', summary: "Leaders of the owner's stores (phones masked)", tags: ['store'], access: ['store_owner'],
-      query: z.object({ status: z.enum(['pending', 'approved']).optional() }).strict(),
-      handler: ({ query, user }) => listStoreLeaders(deps, user!, query.status),
+      query: ListQuery.extend({ status: z.enum(['pending', 'approved']).optional() }).strict(),
+      response: listOf(z.object({
+        userId: z.string(), storeId: z.string(), villageCode: z.string(), villageName: z.string().nullable(), realName: z.string(), nickname: z.string(),
+        phone: z.string().describe('masked: 138****5678'), status: z.enum(['pending', 'approved']), createdAt: z.string(),
+      }).openapi('StoreLeader')),
+      handler: ({ query, user }) => listStoreLeaders(deps, user!, query),
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/store/leaders/:userId/approve', summary: "Approve a leader of the owner's own store", tags: ['store'], access: ['store_owner'],

@@ -3,6 +3,7 @@ import { forgetUser, type AuthUser } from '../../lib/auth';
 import { withTransaction } from '../../lib/db';
 import { conflict, notFound, validationFailed } from '../../lib/errors';
 import { decryptPhone, encryptPhone, hashPhone, maskPhone } from '../../lib/phone';
+import { DEFAULT_LIMIT, pageInMemory, pageOf } from '../../lib/http';
 
 /**
  * Leaders (团长): a villager applies to lead for a store and a real village; only that store's
@@ -22,20 +23,31 @@ export async function applyToLead(deps: Deps, user: AuthUser, body: { storeId: s
   return { storeId: body.storeId, villageCode: body.villageCode, status: (rows as { status: string }[])[0].status };
 }
 
-export async function listStoreLeaders(deps: Deps, owner: AuthUser, status?: string) {
+/** The cursor of the owner's leader list: the last row's application time, user and store. */
+const LEADER_CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9A-Z]{1,26})\|(.{1,32})$/;
+
+/** Leaders of the owner's stores in the order they applied, paged. */
+export async function listStoreLeaders(deps: Deps, owner: AuthUser, q: { status?: string; cursor?: string; limit?: number }) {
+  const limit = q.limit ?? DEFAULT_LIMIT;
+  const after = q.cursor === undefined ? null : LEADER_CURSOR.exec(q.cursor);
+  if (q.cursor !== undefined && !after) throw validationFailed([{ path: 'query.cursor', message: 'not a cursor of this list' }]);
   const [rows] = await deps.db.query(
     `SELECT l.user_id AS userId, l.store_id AS storeId, l.village_code AS villageCode, l.real_name AS realName, l.phone_enc AS phoneEnc, l.status,
             u.nickname, r.name AS villageName, l.created_at AS createdAt
      FROM leaders l JOIN users u ON u.id = l.user_id LEFT JOIN regions r ON r.code = l.village_code
-     WHERE l.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?) ${status ? 'AND l.status = ?' : ''} ORDER BY l.created_at`,
-    status ? [owner.id, status] : [owner.id],
+     WHERE l.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?) ${q.status ? 'AND l.status = ?' : ''}
+       ${after ? 'AND (l.created_at, l.user_id, l.store_id) > (?, ?, ?)' : ''}
+     ORDER BY l.created_at, l.user_id, l.store_id LIMIT ?`,
+    [owner.id, ...(q.status ? [q.status] : []), ...(after ? [new Date(after[1]), after[2], after[3]] : []), limit + 1],
   );
+  type Row = { userId: string; storeId: string; villageCode: string; realName: string; phoneEnc: Buffer; status: string; nickname: string; villageName: string | null; createdAt: Date };
+  const page = pageOf(rows as Row[], limit, (l) => `${l.createdAt.toISOString()}|${l.userId}|${l.storeId}`);
   return {
-    items: (rows as { userId: string; storeId: string; villageCode: string; realName: string; phoneEnc: Buffer; status: string; nickname: string; villageName: string | null; createdAt: Date }[]).map((l) => ({
+    items: page.items.map((l) => ({
       userId: l.userId, storeId: l.storeId, villageCode: l.villageCode, villageName: l.villageName, realName: l.realName, nickname: l.nickname,
       phone: maskPhone(decryptPhone(deps.config.crypto, l.phoneEnc)), status: l.status, createdAt: l.createdAt.toISOString(),
     })),
-    nextCursor: null,
+    nextCursor: page.nextCursor,
   };
 }
 
@@ -65,10 +77,11 @@ export async function approvedStores(deps: Deps, userId: string): Promise<string
   return (rows as { s: string }[]).map((r) => r.s);
 }
 
-export async function myLeaderships(deps: Deps, user: AuthUser) {
+/** The stores a user leads or applied to lead for: a handful at most, paged from the whole list. */
+export async function myLeaderships(deps: Deps, user: AuthUser, page: { cursor?: string; limit?: number }) {
   const [rows] = await deps.db.query(
-    'SELECT l.store_id AS storeId, s.name AS storeName, l.village_code AS villageCode, l.status FROM leaders l JOIN stores s ON s.id = l.store_id WHERE l.user_id = ? ORDER BY l.created_at',
+    'SELECT l.store_id AS storeId, s.name AS storeName, l.village_code AS villageCode, l.status FROM leaders l JOIN stores s ON s.id = l.store_id WHERE l.user_id = ? ORDER BY l.created_at, l.store_id',
     [user.id],
   );
-  return { items: rows as { storeId: string; storeName: string; villageCode: string; status: string }[] };
+  return pageInMemory(rows as { storeId: string; storeName: string; villageCode: string; status: string }[], page);
 }

@@ -60,6 +60,36 @@ export async function insertItems(conn: PoolConnection, items: ItemRow[]): Promi
   );
 }
 
+/** The CHECK that refuses units past a buyer's cap (open_unit_holds). */
+export const HOLDS_CHECK = 'ck_open_unit_holds_cap';
+
+/**
+ * Counts a direct order's units against the buyer's caps, all SKUs together (sku_id '') and per
+ * SKU, in one statement; past a cap the CHECK refuses it. Rows go in key order, so two orders of
+ * one buyer lock them in the same order.
+ */
+export function holdUnitsStatement(userId: string, items: { skuId: string; units: number }[], caps: { maxOpenUnitsPerUser: number; maxOpenUnitsPerSku: number }): { sql: string; values: unknown[] } {
+  const total = items.reduce((n, i) => n + i.units, 0);
+  const rows = [[userId, '', total, caps.maxOpenUnitsPerUser], ...[...items].sort((a, b) => (a.skuId < b.skuId ? -1 : 1)).map((i) => [userId, i.skuId, i.units, caps.maxOpenUnitsPerSku])];
+  return {
+    sql: 'INSERT INTO open_unit_holds (user_id, sku_id, units, cap) VALUES ? ON DUPLICATE KEY UPDATE units = units + VALUES(units), cap = VALUES(cap)',
+    values: [rows],
+  };
+}
+
+/** A direct order that leaves awaiting_pickup gives its units back to the buyer's caps. */
+export async function releaseHolds(conn: PoolConnection, orderId: string): Promise<void> {
+  await conn.query(
+    `UPDATE open_unit_holds h
+       JOIN (SELECT o.user_id AS userId, i.sku_id AS skuId, i.units FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.id = ? AND o.source = 'direct'
+             UNION ALL
+             SELECT o.user_id, '', SUM(i.units) FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.id = ? AND o.source = 'direct' GROUP BY o.user_id) x
+         ON h.user_id = x.userId AND h.sku_id = x.skuId
+        SET h.units = GREATEST(h.units - x.units, 0)`,
+    [orderId, orderId],
+  );
+}
+
 export async function returnUnits(conn: PoolConnection, orderId: string): Promise<void> {
   await conn.query('UPDATE skus s JOIN order_items i ON i.sku_id = s.id SET s.available = s.available + i.units WHERE i.order_id = ?', [orderId]);
 }
@@ -74,10 +104,16 @@ export async function findOrder(db: Db | PoolConnection, where: { id: string; us
   return (rows as OrderRow[])[0] ?? null;
 }
 
-/** The order behind an open pickup code, only at the owner's own stores. */
-export async function findOpenOrderByCode(db: Db, code: string, ownerId: string): Promise<OrderRow | null> {
+/**
+ * The order behind a pickup code at the owner's own stores: the open one, or else the latest one
+ * already handed over with that code (codes are unique among open orders only). Cancelled and
+ * expired orders are not found. Other stores' orders never are.
+ */
+export async function findOrderByCodeAtOwnerStores(db: Db, code: string, ownerId: string): Promise<OrderRow | null> {
   const [rows] = await db.query(
-    `${ORDER_SELECT} WHERE o.open_pickup_code = ? AND o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
+    `${ORDER_SELECT} WHERE o.pickup_code = ? AND o.status IN ('awaiting_pickup', 'picked_up')
+       AND o.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)
+     ORDER BY o.status = 'awaiting_pickup' DESC, o.picked_up_at DESC LIMIT 1`,
     [code, ownerId],
   );
   return (rows as OrderRow[])[0] ?? null;
@@ -159,3 +195,9 @@ export async function findIdempotencyKeyInTx(conn: PoolConnection, userId: strin
   return (rows as IdempotencyRecord[])[0] ?? { requestHash, statusCode: null, response: null };
 }
 
+
+/** A handed-over order paid back: refunded exactly once (false when it already was, or was never handed over). */
+export async function markRefunded(conn: PoolConnection, id: string): Promise<boolean> {
+  const [r] = await conn.query("UPDATE orders SET status = 'refunded', closed_at = NOW(3) WHERE id = ? AND status IN ('picked_up', 'delivered')", [id]);
+  return (r as { affectedRows: number }).affectedRows === 1;
+}

@@ -26,11 +26,14 @@ export const ordersModule: Module = {
         { status: 409, code: 'COUPON_NOT_APPLICABLE' },
         { status: 409, code: 'QUOTE_EXPIRED' },
         { status: 409, code: 'QUOTE_ALREADY_USED' }, { status: 409, code: 'TRADE_IN_NOT_APPLICABLE' },
+        { status: 409, code: 'OPEN_UNITS_LIMIT' },
         { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
+        { status: 429, code: 'RATE_LIMITED' },
       ],
       handler: async ({ body, user, ctx }) => {
         const key = ctx.get('idempotency-key');
         if (!IDEMPOTENCY_KEY.test(key)) throw validationFailed([{ path: 'headers.Idempotency-Key', message: 'required: 8–128 letters, digits, _ . : -' }]);
+        await consumeRateLimit(deps, 'orderPerUser', user!.id);
         const result = await createOrder(deps, user!, key, body);
         ctx.status = result.status;
         ctx.body = result.body;
@@ -58,12 +61,11 @@ export const ordersModule: Module = {
       handler: ({ query, user }) => listStorePickups(deps, user!, query),
     });
     defineRoute(api, API_BASE, {
-      method: 'post', path: '/store/pickups/verify', summary: "The order behind a pickup code, only at the owner's own stores (rate-limited)", tags: ['store'],
-      access: ['store_owner'], body: VerifyBody, errors: [{ status: 429, code: 'RATE_LIMITED' }],
-      handler: async ({ body, user }) => {
-        await consumeRateLimit(deps, 'pickupVerify', user!.id);
-        return verifyPickupCode(deps, user!, body.code);
-      },
+      method: 'post', path: '/store/pickups/verify',
+      summary: "The order behind a pickup code, only at the owner's own stores; failed look-ups are limited per owner and per store (a success never counts)",
+      tags: ['store'], access: ['store_owner'], body: VerifyBody,
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'ALREADY_PICKED_UP' }, { status: 429, code: 'RATE_LIMITED' }],
+      handler: ({ body, user }) => verifyPickupCode(deps, user!, body.code),
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/store/pickups/:orderId/confirm', summary: 'Hand the goods over: picked_up, exactly once', tags: ['store'],

@@ -12,7 +12,7 @@ export const CreateOrderBody = z
   .strict()
   .openapi('CreateOrderBody');
 
-export const OrderStatus = z.enum(['awaiting_pickup', 'picked_up', 'cancelled', 'expired']);
+export const OrderStatus = z.enum(['awaiting_pickup', 'picked_up', 'cancelled', 'expired', 'refunded']);
 
 export const OrdersQuery = ListQuery.extend({ status: OrderStatus.optional() }).strict();
 

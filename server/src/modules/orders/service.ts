@@ -5,10 +5,12 @@ import { withTransaction, isDuplicateKey, isCheckViolation, type Db, type Statem
 import { newId } from '../../lib/ids';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors';
 import type { AuthUser } from '../../lib/auth';
+import type { SubscribeTemplate } from '../../lib/wechat';
 import { findSkus } from '../catalogue/repository';
 import { couponAdjustment } from '../coupons/order-adjustment';
 import { tradeInAdjustment } from '../trade-in/order-adjustment';
 import type { OrderLine, TradeInInspection } from './adjustments';
+import { limitFailures, type FailureBudget } from '../../lib/rate-limit';
 import * as repo from './repository';
 import { orderCreatedStatement, publishOrderEvent } from './events';
 
@@ -40,11 +42,17 @@ export function newPickupCode(): string {
   return String(randomInt(0, 100_000_000)).padStart(8, '0');
 }
 
+/** 409 OPEN_UNITS_LIMIT: the buyer already holds as many units in open orders as a household needs. */
+const openUnitsLimit = (deps: Deps) => {
+  const { maxOpenUnitsPerUser, maxOpenUnitsPerSku } = deps.config.safeguards;
+  return conflict('OPEN_UNITS_LIMIT', `每户未提货的订单最多 ${maxOpenUnitsPerUser} 台（同一款最多 ${maxOpenUnitsPerSku} 台），请先提货或取消不要的订单`);
+};
+
 const expiry = (deps: Deps) => new Date(Date.now() + deps.config.orders.expireAfterDays * 86_400_000);
 
 export type { Statement };
 
-/** Sends several statements in one round trip (the pool allows it; values always go through placeholders). */
+/** Sends several statements in one round trip, on a connection of the batch pool (values always go through placeholders). */
 async function batch(conn: PoolConnection, statements: Statement[]): Promise<unknown[]> {
   const sql = statements.map((st) => conn.format(st.sql, st.values as never[])).join(';\n');
   const [results] = await conn.query(sql);
@@ -55,7 +63,7 @@ async function batch(conn: PoolConnection, statements: Statement[]): Promise<unk
 export class LeadingDuplicate extends Error {}
 
 /**
- * Inside the caller's transaction, in few round trips: the caller's leading statements, the store
+ * Inside the caller's transaction, which runs on the batch pool (`deps.batchDb`), in few round trips: the caller's leading statements, the store
  * and SKU reads and every SKU's reservation go in one batch (the CHECK constraint on skus.available
  * refuses to go below zero, so no read-then-write; a missing store or SKU throws and the caller's
  * transaction rolls the reservation back); adjustments run; the order, its items, its audit line
@@ -69,18 +77,20 @@ export async function placeOrderInTx(
   try {
     results = await batch(conn, [
       ...leading,
+      repo.holdUnitsStatement(input.userId, input.items, deps.config.safeguards),
       { sql: 'SELECT id FROM stores WHERE id = ?', values: [input.storeId] },
       { sql: 'SELECT s.id, s.product_id AS productId, p.category, p.brand, s.price_fen AS priceFen, s.spec, p.name AS productName FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (?)', values: [skuIds] },
       // SKU rows are locked in id order, so concurrent multi-item orders cannot deadlock.
       ...[...input.items].sort((a, b) => a.skuId.localeCompare(b.skuId)).map((i) => ({ sql: 'UPDATE skus SET available = available - ? WHERE id = ?', values: [i.units, i.skuId] })),
     ]);
   } catch (err) {
+    if (isCheckViolation(err, repo.HOLDS_CHECK)) throw openUnitsLimit(deps);
     if (isCheckViolation(err)) throw conflict('INSUFFICIENT_STOCK', '库存不足');
     // Reads and UPDATEs of `available` cannot hit a unique key: only a leading statement can.
     if (leading.length && isDuplicateKey(err)) throw new LeadingDuplicate();
     throw err;
   }
-  const [storeRows, skuRows] = results.slice(leading.length, leading.length + 2) as [unknown[], { id: string; productId: string; category: string; brand: string; priceFen: number; spec: string; productName: string }[]];
+  const [storeRows, skuRows] = results.slice(leading.length + 1, leading.length + 3) as [unknown[], { id: string; productId: string; category: string; brand: string; priceFen: number; spec: string; productName: string }[]];
   if (!storeRows.length) throw notFound('门店不存在');
   const skus = new Map(skuRows.map((r) => [r.id, r]));
   if (input.items.some((i) => !skus.has(i.skuId))) throw notFound('商品不存在');
@@ -195,9 +205,9 @@ function requestHash(body: CreateOrderBody): string {
   return createHash('sha256').update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null })).digest('hex');
 }
 
-async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null; id: string }, templateId: string, orderId: string, data: Record<string, { value: string }>) {
+async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null; id: string }, template: SubscribeTemplate, orderId: string, data: Record<string, { value: string }>) {
   const openid = typeof buyer === 'object' && buyer.openid !== undefined ? buyer.openid : await repo.openidOf(deps.db, typeof buyer === 'string' ? buyer : buyer.id).catch(() => null);
-  if (openid) await deps.wechat.notify({ touser: openid, templateId, page: `pages/orders/detail?id=${orderId}`, data });
+  if (openid) await deps.wechat.notify({ touser: openid, template, page: `pages/order/index?id=${orderId}`, data });
 }
 
 /**
@@ -214,7 +224,8 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
   // The key is inserted in the order's own transaction: a concurrent retry's INSERT waits on the
   // first one's row lock, then finds the stored response (or, if the first rolled back, goes ahead).
   for (let attempt = 0; ; attempt++) {
-    const outcome = await withTransaction(deps.db, async (conn) => {
+    // The batch pool: placing an order sends its statements in two round trips.
+    const outcome = await withTransaction(deps.batchDb, async (conn) => {
       try {
         const order = await placeOrderInTx(
           conn, deps,
@@ -230,7 +241,7 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
     });
     if (outcome.order) {
       const placed = outcome.order;
-      void notifyBuyer(deps, user, 'order_created', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
+      void notifyBuyer(deps, user, 'orderCreated', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
       return { status: 201, body: placed };
     }
     const prior = outcome.prior;
@@ -279,6 +290,7 @@ export async function getMyOrder(deps: Deps, user: AuthUser, id: string) {
 async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to: 'cancelled' | 'expired', actor: string | null, guard: { userId?: string }): Promise<boolean> {
   if (!(await repo.closeOrder(conn, id, to, guard))) return false;
   await repo.returnUnits(conn, id);
+  await repo.releaseHolds(conn, id);
   await couponAdjustment.release(conn, id);
   await tradeInAdjustment.release(conn, id);
   await repo.insertAudit(conn, { orderId: id, actorUserId: actor, action: to === 'cancelled' ? 'cancel' : 'expire', fromState: 'awaiting_pickup', toState: to });
@@ -318,9 +330,36 @@ export async function listStorePickups(deps: Deps, owner: AuthUser, q: { status?
   };
 }
 
+/** 12月1日 10:32, in the business's time zone: what the counter reads. */
+const shanghaiTime = (d: Date) =>
+  d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** The goods behind this code were handed over already: 409 with the time, so the counter can say so. */
+const alreadyPickedUp = (pickedUpAt: Date | null) =>
+  conflict('ALREADY_PICKED_UP', pickedUpAt ? `该订单已于 ${shanghaiTime(pickedUpAt)} 提货` : '该订单已提货', { pickedUpAt: pickedUpAt?.toISOString() ?? null });
+
+/**
+ * The counter's look-up of a pickup code. Only failed look-ups count against the brute-force
+ * budgets (per owner account, consecutive; per store), so a queue of customers is served without
+ * waiting while guessing is cut off; a code already handed over at this store is 409 with the
+ * time, a code unknown at the owner's stores (another store's included) is 404.
+ */
 export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string) {
-  const o = await repo.findOpenOrderByCode(deps.db, code, owner.id);
-  if (!o) throw notFound('没有找到该提货码的订单');
+  const budgets: FailureBudget[] = [
+    { name: 'pickupVerifyFailuresPerOwner', key: owner.id, clearedBySuccess: true },
+    ...owner.storeIds.map((storeId) => ({ name: 'pickupVerifyFailuresPerStore' as const, key: storeId, clearedBySuccess: false })),
+  ];
+  const o = await limitFailures(
+    deps, budgets,
+    async () => {
+      const found = await repo.findOrderByCodeAtOwnerStores(deps.db, code, owner.id);
+      if (!found) throw notFound('本店没有这个提货码的待提货订单');
+      return found;
+    },
+    (err) => err instanceof AppError && err.status === 404,
+    (wait) => `提货码核验失败次数过多，请 ${wait}后再试`,
+  );
+  if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
   const items = await repo.itemsOf(deps.db, [o.id]);
   const tradeIn = o.tradeInQuoteId ? { quoteId: o.tradeInQuoteId, creditFen: o.tradeInFen } : null;
   return { ...presentOrder(o, items.get(o.id) ?? [], { showCode: false }), buyer: { nickname: o.buyerNickname }, tradeIn };
@@ -329,6 +368,7 @@ export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string
 export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string, input: { paymentMethod: string; tradeInInspection?: TradeInInspection }) {
   const result = await withTransaction(deps.db, async (conn) => {
     if (!(await repo.markPickedUp(conn, orderId, owner.id, input.paymentMethod))) return null;
+    await repo.releaseHolds(conn, orderId);
     let tradeIn: { quotedFen: number; finalFen: number } | null = null;
     if (input.tradeInInspection) {
       tradeIn = await tradeInAdjustment.inspect(conn, orderId, input.tradeInInspection);
@@ -344,10 +384,10 @@ export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string
   const o = await repo.findOrder(deps.db, { id: orderId, ownerId: owner.id });
   if (!o) throw notFound('订单不存在');
   if (!result) {
-    if (o.status === 'picked_up') throw conflict('ALREADY_PICKED_UP', '该订单已提货');
+    if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
     throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
   }
-  void notifyBuyer(deps, o.userId, 'order_picked_up', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
+  void notifyBuyer(deps, o.userId, 'orderPickedUp', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
   const items = await repo.itemsOf(deps.db, [orderId]);
   return { ...presentOrder(o, items.get(orderId) ?? [], { showCode: false }), tradeIn: result.tradeIn ? { ...result.tradeIn, differenceFen: result.tradeIn.finalFen - result.tradeIn.quotedFen } : null };
 }

@@ -10,11 +10,12 @@ export async function findRegion(db: Db, code: string): Promise<RegionRow | null
   return (rows as RegionRow[])[0] ?? null;
 }
 
-/** The children of a region in code order; the provinces when parent is null. */
-export async function findChildren(db: Db, parent: string | null): Promise<RegionRow[]> {
-  const [rows] = parent === null
-    ? await db.query(`SELECT ${COLUMNS} FROM regions r WHERE r.parent_code IS NULL ORDER BY r.code`)
-    : await db.query(`SELECT ${COLUMNS} FROM regions r WHERE r.parent_code = ? ORDER BY r.code`, [parent]);
+/** The children of a region in code order, after a code, at most `limit`; the provinces when parent is null. */
+export async function findChildren(db: Db, parent: string | null, after: string | null, limit: number): Promise<RegionRow[]> {
+  const [rows] = await db.query(
+    `SELECT ${COLUMNS} FROM regions r WHERE ${parent === null ? 'r.parent_code IS NULL' : 'r.parent_code = ?'} AND r.code > ? ORDER BY r.code LIMIT ?`,
+    [...(parent === null ? [] : [parent]), after ?? '', limit],
+  );
   return rows as RegionRow[];
 }
 

@@ -2,6 +2,7 @@ import type { Module } from '../index';
 import { API_BASE, defineRoute } from '../../lib/http';
 import { ChildrenQuery, CodeParams, RegionList, RegionSearchResult, RegionWithPath, SearchQuery } from './schemas';
 import { getRegion, limitSearch, listChildRegions, searchRegions } from './service';
+import { clientAddress } from '../../lib/client-address';
 
 export const regionsModule: Module = {
   name: 'regions',
@@ -9,13 +10,13 @@ export const regionsModule: Module = {
     defineRoute(api, API_BASE, {
       method: 'get',
       path: '/regions',
-      summary: 'The children of a region (no parent: the provinces)',
+      summary: 'The children of a region in code order (no parent: the provinces), paged',
       tags: ['regions'],
       access: 'public',
       query: ChildrenQuery,
       response: RegionList,
       errors: [{ status: 404, code: 'NOT_FOUND' }],
-      handler: async ({ query }) => ({ items: await listChildRegions(deps, query.parent), nextCursor: null }),
+      handler: ({ query }) => listChildRegions(deps, query.parent, query),
     });
     defineRoute(api, API_BASE, {
       method: 'get',
@@ -27,8 +28,8 @@ export const regionsModule: Module = {
       response: RegionSearchResult,
       errors: [{ status: 429, code: 'RATE_LIMITED' }],
       handler: async ({ query, ctx }) => {
-        await limitSearch(deps, ctx.ip);
-        return { items: await searchRegions(deps, query.q, query.limit ?? 20), nextCursor: null };
+        await limitSearch(deps, clientAddress(ctx));
+        return searchRegions(deps, query.q, query);
       },
     });
     defineRoute(api, API_BASE, {

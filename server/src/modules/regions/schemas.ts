@@ -1,9 +1,9 @@
-import { z, q } from '../../lib/http';
+import { z, q, ListQuery, listOf } from '../../lib/http';
 import { LEVELS } from './names';
 
 const Code = z.string().regex(/^\d{2,12}$/, 'a region code: 2 to 12 digits');
 
-export const ChildrenQuery = z.object({ parent: Code.optional() }).strict();
+export const ChildrenQuery = ListQuery.extend({ parent: Code.optional() }).strict();
 
 /** A search text: 1 to 63 characters, not blank. */
 export const SearchText = z
@@ -12,7 +12,7 @@ export const SearchText = z
   .refine((s) => s.length > 0, 'must not be empty')
   .refine((s) => Array.from(s).length < 64, 'must be shorter than 64 characters');
 
-export const SearchQuery = z.object({ q: SearchText, limit: q.int(1, 50).optional() }).strict();
+export const SearchQuery = ListQuery.extend({ q: SearchText, limit: q.int(1, 50).optional() }).strict();
 
 export const CodeParams = z.object({ code: Code }).strict();
 
@@ -22,5 +22,5 @@ export const Region = z
 
 export const RegionWithPath = Region.extend({ path: z.string() }).openapi('RegionWithPath');
 
-export const RegionList = z.object({ items: z.array(Region), nextCursor: z.null() });
-export const RegionSearchResult = z.object({ items: z.array(RegionWithPath), nextCursor: z.null() });
+export const RegionList = listOf(Region);
+export const RegionSearchResult = listOf(RegionWithPath);

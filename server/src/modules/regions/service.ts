@@ -1,6 +1,7 @@
 import type { Deps } from '../../lib/deps';
 import { isDependencyDown, notFound } from '../../lib/errors';
 import { consumeRateLimit } from '../../lib/rate-limit';
+import { DEFAULT_LIMIT, pageOf, rankCursor, type Page } from '../../lib/http';
 import { ancestorCodes, bigrams, levelName, searchStem } from './names';
 import { ancestorNames, findByGram, findByNamePrefix, findChildren, findRegion, gramCounts, type RegionRow } from './repository';
 
@@ -18,9 +19,12 @@ async function withPaths(deps: Deps, rows: RegionRow[]): Promise<RegionWithPath[
   }));
 }
 
-export async function listChildRegions(deps: Deps, parent: string | undefined): Promise<Region[]> {
+export async function listChildRegions(deps: Deps, parent: string | undefined, page: { cursor?: string; limit?: number }): Promise<Page<Region>> {
   if (parent !== undefined && !(await findRegion(deps.db, parent))) throw notFound('找不到该地区');
-  return (await findChildren(deps.db, parent ?? null)).map(toRegion);
+  const limit = page.limit ?? DEFAULT_LIMIT;
+  const rows = await findChildren(deps.db, parent ?? null, page.cursor ?? null, limit + 1);
+  const { items, nextCursor } = pageOf(rows, limit, (r) => r.code);
+  return { items: items.map(toRegion), nextCursor };
 }
 
 export async function getRegion(deps: Deps, code: string): Promise<RegionWithPath> {
@@ -42,7 +46,18 @@ export async function regionPath(deps: Deps, code: string): Promise<string> {
  * suffix) picks the candidates, and LIKE on the full name keeps the real matches. One character:
  * the name's prefix index.
  */
-export async function searchRegions(deps: Deps, text: string, limit: number): Promise<RegionWithPath[]> {
+/** Matches beyond this many are not paged to: a search that needs more needs more words. */
+const MAX_SEARCH_RESULTS = 200;
+
+export async function searchRegions(deps: Deps, text: string, page: { cursor?: string; limit?: number }): Promise<Page<RegionWithPath>> {
+  const position = rankCursor.position(page.cursor);
+  const limit = page.limit ?? DEFAULT_LIMIT;
+  const rows = position >= MAX_SEARCH_RESULTS ? [] : await findMatches(deps, text, Math.min(position + limit + 1, MAX_SEARCH_RESULTS + 1));
+  const { items, nextCursor } = rankCursor.page(rows, position, limit, MAX_SEARCH_RESULTS);
+  return { items: await withPaths(deps, items), nextCursor };
+}
+
+async function findMatches(deps: Deps, text: string, limit: number): Promise<RegionRow[]> {
   // A query may carry a village committee's suffix (臧村村民委员会): look its stem's bigrams up.
   const stem = searchStem(text, 5);
   const grams = bigrams(Array.from(stem).length >= 2 ? stem : text);
@@ -55,7 +70,7 @@ export async function searchRegions(deps: Deps, text: string, limit: number): Pr
     if (!known.length) return [];
     rows = await findByGram(deps.db, known[0], text, limit);
   }
-  return withPaths(deps, rows);
+  return rows;
 }
 
 /**

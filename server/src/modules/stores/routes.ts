@@ -2,7 +2,8 @@ import type { Module } from '../index';
 import { API_BASE, defineRoute } from '../../lib/http';
 import { limitSearch } from '../regions/service';
 import { NearbyQuery, NearbyResult, StoreDetail, StoreList, StoreParams, StoresQuery } from './schemas';
-import { findNearbyStores, getStore, listStores } from './service';
+import { nearbyStoresPage, getStore, listStores } from './service';
+import { clientAddress } from '../../lib/client-address';
 
 export const storesModule: Module = {
   name: 'stores',
@@ -10,12 +11,12 @@ export const storesModule: Module = {
     defineRoute(api, API_BASE, {
       method: 'get',
       path: '/stores/nearby',
-      summary: 'Stores nearest a point (GCJ-02), nearest first; the point is neither stored nor logged',
+      summary: 'Stores nearest a point (GCJ-02), nearest first, paged down to the 100th; the point is neither stored nor logged',
       tags: ['stores'],
       access: 'public',
       query: NearbyQuery,
       response: NearbyResult,
-      handler: async ({ query }) => ({ items: await findNearbyStores(deps, query) }),
+      handler: ({ query }) => nearbyStoresPage(deps, query),
     });
     defineRoute(api, API_BASE, {
       method: 'get',
@@ -27,7 +28,7 @@ export const storesModule: Module = {
       response: StoreList,
       errors: [{ status: 429, code: 'RATE_LIMITED' }],
       handler: async ({ query, ctx }) => {
-        if (query.q) await limitSearch(deps, ctx.ip);
+        if (query.q) await limitSearch(deps, clientAddress(ctx));
         return listStores(deps, query);
       },
     });

@@ -1,4 +1,4 @@
-import { z, q } from '../../lib/http';
+import { z, q, listOf } from '../../lib/http';
 import { SearchText } from '../regions/schemas';
 
 export const STORE_TYPES = ['appliance', 'smart_kitchen'] as const;
@@ -10,6 +10,7 @@ export const NearbyQuery = z
     lng: q.num(-180, 180),
     radiusKm: z.coerce.number().gt(0).max(100).optional(),
     limit: q.int(1, 50).optional(),
+    cursor: z.string().max(200).optional(),
     type: z.enum(STORE_TYPES).optional(),
   })
   .strict();
@@ -44,5 +45,5 @@ export const Store = z
 export const NearbyStore = Store.extend({ distanceM: z.number().int() }).openapi('NearbyStore');
 export const StoreDetail = Store.extend({ regionPath: z.string() }).openapi('StoreDetail');
 
-export const NearbyResult = z.object({ items: z.array(NearbyStore) });
-export const StoreList = z.object({ items: z.array(Store), nextCursor: z.string().nullable() });
+export const NearbyResult = listOf(NearbyStore);
+export const StoreList = listOf(Store);

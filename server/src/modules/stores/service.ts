@@ -1,6 +1,7 @@
 import type { Deps } from '../../lib/deps';
 import { isDependencyDown, notFound } from '../../lib/errors';
 import { regionPath } from '../regions/service';
+import { rankCursor, type Page } from '../../lib/http';
 import { geoIndexVersion, geoSearchRings, haversineM, rebuildGeoIndexSoon } from './geo';
 import { NearestIndex } from './nearest';
 import { findAllStores, findStore, findStoresByIds, findStoresInBox, findStoresInRegion, type StoreRow } from './repository';
@@ -92,6 +93,17 @@ async function storesById(deps: Deps, ids: string[]): Promise<Map<string, Store>
   const missing = ids.filter((id) => !dir.byId.has(id));
   for (const row of await findStoresByIds(deps.db, missing)) dir.byId.set(row.id, toStore(row));
   return dir.byId;
+}
+
+/** Nearest first is a rank: pages go by position, down to the 100th store of the radius. */
+const MAX_NEARBY = 100;
+
+/** A page of the stores nearest a point (API.md: default 10 a page, at most 50). */
+export async function nearbyStoresPage(deps: Deps, query: NearbyQuery & { cursor?: string }): Promise<Page<NearbyStore>> {
+  const position = rankCursor.position(query.cursor);
+  const limit = query.limit ?? 10;
+  const ranked = position >= MAX_NEARBY ? [] : await findNearbyStores(deps, { ...query, limit: Math.min(position + limit + 1, MAX_NEARBY + 1) });
+  return rankCursor.page(ranked, position, limit, MAX_NEARBY);
 }
 
 /**
