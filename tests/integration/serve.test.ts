@@ -105,5 +105,5 @@ describe('npm run serve (the production build, one worker per core)', () => {
     expect(await exited).toBe(0);
     expect(workersOf(child.pid!)).toEqual([]);
     await expect(fetch(`${baseUrl}/healthz`)).rejects.toThrow();
-  });
+  }, 240_000);
 });
