@@ -30,11 +30,12 @@ function supervise() {
   const fork = () => {
     const w = cluster.fork();
     startedAt.set(w.id, Date.now());
-    w.on('message', (m: { ready?: boolean; port?: number }) => {
+    w.on('message', (m: { ready?: boolean; port?: number; startupCpuMs?: number }) => {
       if (!m?.ready) return;
       ready.add(w.id);
-      logger.info({ worker: w.process.pid, startupMs: Date.now() - startedAt.get(w.id)! }, 'worker ready');
-      process.send?.({ workerReady: w.process.pid, startupMs: Date.now() - startedAt.get(w.id)! });
+      const startup = { startupMs: Date.now() - startedAt.get(w.id)!, startupCpuMs: m.startupCpuMs };
+      logger.info({ worker: w.process.pid, ...startup }, 'worker ready');
+      process.send?.({ workerReady: w.process.pid, ...startup });
       if (!reported && ready.size === count) {
         reported = true;
         logger.info({ workers: count, port: m.port }, `BFF serving on http://${config.host}:${m.port} with ${count} workers`);

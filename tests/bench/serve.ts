@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { createTestContext } from '../helpers/context';
 import { runLoad, printResults, printRatio, startBareServer, type LoadResult } from './lib';
 
@@ -13,7 +14,7 @@ import { runLoad, printResults, printRatio, startBareServer, type LoadResult } f
  */
 const ROOT = path.resolve(__dirname, '../..');
 
-type Served = { baseUrl: string; startupMs: number[]; readyMs: number; stop: () => Promise<number | null> };
+type Served = { baseUrl: string; startupMs: number[]; startupCpuMs: number[]; readyMs: number; stop: () => Promise<number | null> };
 
 async function serve(workers: number, env: Record<string, string>): Promise<Served> {
   const started = Date.now();
@@ -23,10 +24,12 @@ async function serve(workers: number, env: Record<string, string>): Promise<Serv
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const startupMs: number[] = [];
+  const startupCpuMs: number[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    child.on('message', (m: { ready?: boolean; port?: number; startupMs?: number }) => {
+    child.on('message', (m: { ready?: boolean; port?: number; startupMs?: number; startupCpuMs?: number }) => {
       if (m?.startupMs !== undefined) startupMs.push(m.startupMs);
+      if (m?.startupCpuMs !== undefined) startupCpuMs.push(m.startupCpuMs);
       if (m?.ready && m.port) resolve(m.port);
     });
     void exited.then((code) => reject(new Error(`serve exited ${code} before it was ready`)));
@@ -34,6 +37,7 @@ async function serve(workers: number, env: Record<string, string>): Promise<Serv
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     startupMs,
+    startupCpuMs,
     readyMs: Date.now() - started,
     stop: async () => {
       child.kill('SIGTERM');
@@ -67,7 +71,7 @@ export default async function run(args: string[]): Promise<void> {
     const byWorkers = new Map<number, { healthz: LoadResult; nearby: LoadResult; products: LoadResult }>();
     for (const workers of [1, 2]) {
       const s = await serve(workers, env);
-      console.log(`${workers} worker(s): serving ${s.readyMs} ms after the start; each worker from fork to serving: ${s.startupMs.join(', ')} ms`);
+      console.log(`${workers} worker(s): serving ${s.readyMs} ms after the start; each worker from fork to serving: ${s.startupMs.join(', ')} ms, of which CPU ${s.startupCpuMs.join(', ')} ms (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
       try {
         await runLoad({ name: 'warm-up', url: s.baseUrl, connections: 10, durationSeconds: 2, request: () => ({ path: `/api/v1/stores/nearby?${point()}` }) });
         const healthz = await runLoad({ name: `${workers}w GET /healthz`, url: s.baseUrl, connections, durationSeconds: seconds, request: () => ({ path: '/healthz' }) });
