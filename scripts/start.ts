@@ -7,6 +7,7 @@ import { runSeed, isEmpty, terminalProgress } from '../prisma/seed';
 import { DEMO_USERS } from '../prisma/seed/accounts';
 import { checkServices } from './lib/services';
 import { ensureClientBuilt } from './lib/client-build';
+import { allPayKeysEnv, generateDevPayKeys } from '../server/wechat-emulator/pay-keys';
 
 /**
  * npm start: the whole product at http://127.0.0.1:3000 — checks MariaDB and Redis, migrates,
@@ -66,7 +67,8 @@ async function main() {
   const build = ensureClientBuilt('h5');
   console.log(build.built ? `H5 client built in ${build.seconds.toFixed(0)} s` : 'H5 client: up to date');
 
-  const env = { ...process.env, APP_ENV: config.env };
+  // WeChat Pay's development keys, made for this run and handed to both the emulator and the BFF.
+  const env = { ...process.env, APP_ENV: config.env, ...(config.env === 'production' ? {} : allPayKeysEnv(generateDevPayKeys())) };
   const children: ChildProcess[] = [];
   const stopAll = (code: number) => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');

@@ -10,6 +10,7 @@ export default defineAppConfig({
     'pages/checkout/index',
     'pages/orders/index',
     'pages/order/index',
+    'pages/cashier/index',
     'pages/store-console/index',
     'pages/coupons/index',
     'pages/group-buy-detail/index',

@@ -87,7 +87,8 @@ export function buildApp(deps: Deps): Koa {
   app.use(
     bodyParser({
       enableTypes: ['json'],
-      detectJSON: (ctx) => ctx.path.startsWith(API_BASE),
+      // Photo uploads are multipart: their route reads the stream itself.
+      detectJSON: (ctx) => ctx.path.startsWith(API_BASE) && !ctx.is('multipart/form-data'),
       jsonLimit: deps.config.bodyLimitBytes,
       encoding: 'utf-8',
     }),

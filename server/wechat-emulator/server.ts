@@ -1,6 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { createPayEmulator, type PayEmulator, type PaySettings } from './pay';
+import { generateDevPayKeys, type PayKeys } from './pay-keys';
 
 /**
  * A stand-in for WeChat's HTTP API, speaking its wire format, for development and tests
@@ -12,7 +14,9 @@ import type { AddressInfo } from 'node:net';
  * - POST /cgi-bin/message/subscribe/send: records the message; openids starting `nosub_` have not
  *   subscribed (43101).
  * - POST /wxa/business/getuserphonenumber: `phone_<11 digits>` codes give that number.
- * Test controls under /__emulator: messages (GET, DELETE) and settings (POST { delayMs, down }).
+ * - WeChat Pay APIv3 and the mini-program's shipping info: pay.ts.
+ * Test controls under /__emulator: messages (GET, DELETE) and settings (POST { delayMs, down }),
+ * and WeChat Pay's under /__emulator/pay/.
  */
 export type EmulatorMessage = { touser: string; template_id: string; page?: string; data: unknown; at: string };
 
@@ -21,6 +25,9 @@ export type Emulator = {
   port: number;
   messages: EmulatorMessage[];
   settings: { delayMs: number; down: boolean };
+  /** WeChat Pay, with the merchant account opened for this emulator (keys generated at start unless given). */
+  pay: PayEmulator;
+  payKeys: PayKeys;
   close: () => Promise<void>;
 };
 
@@ -49,23 +56,29 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-export async function startEmulator(options: { port?: number; host?: string; appId?: string; appSecret?: string } = {}): Promise<Emulator> {
+export async function startEmulator(
+  options: { port?: number; host?: string; appId?: string; appSecret?: string; payKeys?: PayKeys; paySettings?: Partial<PaySettings> } = {},
+): Promise<Emulator> {
   const usedCodes = new Set<string>();
   const callsPerOpenid = new Map<string, number[]>();
   const tokens = new Map<string, number>();
   const messages: EmulatorMessage[] = [];
   const settings = { delayMs: 0, down: false };
 
-  const validToken = (url: URL) => {
-    const t = url.searchParams.get('access_token') ?? '';
+  const tokenValid = (t: string) => {
     const exp = tokens.get(t);
     return exp !== undefined && exp > Date.now();
   };
+  const validToken = (url: URL) => tokenValid(url.searchParams.get('access_token') ?? '');
+  const payKeys = options.payKeys ?? generateDevPayKeys();
+  let baseUrl = '';
+  const pay = createPayEmulator({ keys: payKeys, appId: options.appId ?? 'wx_dev_xinghuo', validToken: tokenValid, baseUrl: () => baseUrl, settings: options.paySettings });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
       if (url.pathname.startsWith('/__emulator/')) {
+        if (url.pathname.startsWith('/__emulator/pay/')) return await pay.control(req, res, url);
         if (url.pathname === '/__emulator/messages' && req.method === 'GET') {
           const to = url.searchParams.get('touser');
           return send(res, 200, { messages: to ? messages.filter((m) => m.touser === to) : messages });
@@ -87,6 +100,7 @@ export async function startEmulator(options: { port?: number; host?: string; app
         return;
       }
       if (settings.delayMs) await new Promise((r) => setTimeout(r, settings.delayMs));
+      if (await pay.handle(req, res, url)) return;
 
       if (url.pathname === '/sns/jscode2session' && req.method === 'GET') {
         if (options.appId && url.searchParams.get('appid') !== options.appId) return send(res, 200, { errcode: 40013, errmsg: 'invalid appid' });
@@ -140,13 +154,17 @@ export async function startEmulator(options: { port?: number; host?: string; app
   const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
     port,
     messages,
     settings,
+    pay,
+    payKeys,
     close: () =>
       new Promise<void>((resolve) => {
+        pay.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -41,7 +41,7 @@ describe('orders under concurrency', () => {
     const owner = await t.login('demo_owner');
     for (let round = 0; round < 5; round++) {
       const placed = await t.http.post('/api/v1/orders').set(auth(villager)).set('Idempotency-Key', `c-${randomBytes(6).toString('hex')}`).send({ storeId: 'DEMO-001', items: [{ skuId: 'SK-MIDEA-1-A', units: 1 }] });
-      const both = await Promise.all([0, 1].map(() => t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' })));
+      const both = await Promise.all([0, 1].map(() => t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ code: placed.body.pickupCode, paymentMethod: 'cash' })));
       expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
       expect(both.find((r) => r.status === 409)!.body.error.code).toBe('ALREADY_PICKED_UP');
       const [audit] = await t.deps.db.query("SELECT COUNT(*) n FROM order_audit WHERE order_id = ? AND action = 'confirm_pickup'", [placed.body.id]);

@@ -7,6 +7,8 @@ import { startEmulator, type Emulator } from '../../server/wechat-emulator/serve
 import { startPrivateMariaDB, startPrivateRedis, type PrivateMariaDB, type PrivateRedis } from '../helpers/private-services';
 import { startBffProcess, type BffProcess } from '../helpers/processes';
 import { workloads, type Workload, type Outcome } from './workloads';
+import { startBalancer, type Balancer } from '../helpers/balancer';
+import { payKeysEnv } from '../../server/wechat-emulator/pay-keys';
 
 /**
  * Fault injection (npm run test:faults, also part of npm test): MariaDB and Redis of its own on
@@ -18,13 +20,16 @@ let mariadb: PrivateMariaDB;
 let redis: PrivateRedis;
 let emulator: Emulator;
 let bffs: BffProcess[] = [];
+let balancer: Balancer;
 let db: Db;
 let env: Record<string, string>;
 
 const dbName = `xh_faults_${randomBytes(3).toString('hex')}`;
 
 beforeAll(async () => {
-  [mariadb, redis, emulator] = await Promise.all([startPrivateMariaDB(), startPrivateRedis(), startEmulator()]);
+  // WeChat Pay notifies on its schedule ÷ 50 (15 s → 300 ms), through a balancer in front of the two BFFs.
+  [mariadb, redis, emulator] = await Promise.all([startPrivateMariaDB(), startPrivateRedis(), startEmulator({ paySettings: { notifyScale: 0.02, refundDelayMs: 200 } })]);
+  balancer = await startBalancer({ targets: () => bffs.filter((b) => b.child.exitCode === null && b.child.signalCode === null).map((b) => b.baseUrl) });
   const url = `${mariadb.urlBase}/${dbName}`;
   await ensureDatabase(url);
   await migrate(url);
@@ -33,14 +38,17 @@ beforeAll(async () => {
   const prisma = createPrisma(url, 2);
   await runSeed({ config, db, prisma, progress: () => {}, scale: 'test' });
   await prisma.$disconnect();
-  env = { DATABASE_URL: url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'xhf:', WECHAT_API_BASE: emulator.url, JOBS_ENABLED: 'true', DB_POOL_SIZE: '10', LOG_LEVEL: 'error' };
+  env = {
+    DATABASE_URL: url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'xhf:', WECHAT_API_BASE: emulator.url, JOBS_ENABLED: 'true', DB_POOL_SIZE: '10', LOG_LEVEL: 'error',
+    WECHATPAY_API_BASE: emulator.url, WECHATPAY_NOTIFY_URL: `${balancer.url}/api/v1/wechatpay/notify`, ...payKeysEnv(emulator.payKeys),
+  };
   bffs = await Promise.all([startBffProcess(env), startBffProcess(env)]);
 }, 240_000);
 
 afterAll(async () => {
   await Promise.allSettled(bffs.map((b) => b.kill('SIGKILL')));
   await db?.end().catch(() => {});
-  await Promise.allSettled([mariadb?.stop(), redis?.stop(), emulator?.close()]);
+  await Promise.allSettled([mariadb?.stop(), redis?.stop(), emulator?.close(), balancer?.close()]);
 });
 
 type Fault = { name: string; inject: () => Promise<void> | void; heal: () => Promise<void> | void; downFor: number; dependency: boolean; redis?: boolean };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../server/src/lib/db';
 import type { BffProcess } from '../helpers/processes';
+import { payAtCashier } from '../helpers/wechatpay';
 
 /**
  * The operations of the fault suite's mixed load. Each records what the product acknowledged
@@ -139,7 +140,7 @@ const ordersAndPickups: WorkloadFactory = {
         const id = r.body.id as string;
         const v = await owners.call(owner, baseUrl, 'POST', '/api/v1/store/pickups/verify', { code: r.body.pickupCode }).catch(() => null);
         if (v?.status === 429) return { op: 'order + pickup', status: 201, acknowledged: `${id}:ordered` };
-        const c = await owners.call(owner, baseUrl, 'POST', `/api/v1/store/pickups/${id}/confirm`, { paymentMethod: 'cash' }).catch(() => null);
+        const c = await owners.call(owner, baseUrl, 'POST', `/api/v1/store/pickups/${id}/confirm`, { code: r.body.pickupCode, paymentMethod: 'cash' }).catch(() => null);
         return { op: 'order + pickup', status: c?.status ?? 0, code: c?.code, acknowledged: c?.status === 200 ? `${id}:picked_up` : `${id}:ordered` };
       },
       async verify(acks) {
@@ -288,5 +289,56 @@ const browsing: WorkloadFactory = {
   },
 };
 
+/**
+ * Online payments: a buyer orders with `payment: "online"`, gets the signed parameters and pays in
+ * WeChat's cashier (the emulator). Acknowledged: WeChat took the money. Stored: the payment is paid
+ * in MySQL (WeChat keeps notifying, through the balancer, until a BFF answers 204). Invariants: paid
+ * once (one event, one order update), and a payment the order did not take is being refunded.
+ */
+const onlinePayments: WorkloadFactory = {
+  name: 'online payment',
+  async setup({ db, bffs, emulatorUrl }) {
+    const base = () => bffs()[0].baseUrl;
+    await db.query("UPDATE skus SET available = 100000 WHERE id = 'TV-TCL-1-A'");
+    const buyers = await Users.create(base(), `fault_payer_${randomBytes(2).toString('hex')}`, 20);
+    const op = 'online payment';
+    return {
+      name: op,
+      async step(baseUrl) {
+        const buyer = buyers.pick();
+        const order = await buyers.call(buyer, baseUrl, 'POST', '/api/v1/orders', { storeId: 'DEMO-001', items: [{ skuId: 'TV-TCL-1-A', units: 1 }], payment: 'online' }, { 'idempotency-key': `p-${randomBytes(8).toString('hex')}` });
+        if (order.status !== 201) return { op, status: order.status, code: order.code, acknowledged: null };
+        const pay = await buyers.call(buyer, baseUrl, 'POST', `/api/v1/orders/${order.body.id as string}/pay`);
+        if (pay.status !== 200) return { op, status: pay.status, code: pay.code, acknowledged: null };
+        const paid = await payAtCashier(emulatorUrl, pay.body.params as { package: string } & Record<string, string>).catch(() => ({ status: 0, errMsg: 'unreachable' }));
+        return { op, status: paid.status, acknowledged: paid.status === 200 ? `${order.body.id as string}:${pay.body.paymentId as string}` : null };
+      },
+      async verify(acks) {
+        if (!acks.length) return { stored: 0, lost: 0, invariantViolations: [] };
+        const ids = acks.map((a) => a.split(':')[1]);
+        const paidCount = async () => Number(((await db.query(`SELECT COUNT(*) n FROM payments WHERE id IN (?) AND status <> 'created'`, [ids]))[0] as { n: number }[])[0].n);
+        // WeChat retries on its schedule (scaled down here): give the last notifications time to land.
+        for (const until = Date.now() + 60_000; (await paidCount()) < ids.length && Date.now() < until; ) await new Promise((r) => setTimeout(r, 250));
+        const [rows] = await db.query(
+          `SELECT p.id, p.status, o.paid_at IS NOT NULL AS orderPaid,
+             (SELECT COUNT(*) FROM outbox_events e WHERE e.type = 'payment.paid' AND e.aggregate_id = p.id) AS events,
+             (SELECT COUNT(*) FROM order_audit a WHERE a.order_id = p.order_id AND a.action = 'paid_online') AS orderUpdates,
+             (SELECT COUNT(*) FROM payment_refunds r WHERE r.payment_id = p.id) AS refunds
+           FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id IN (?)`,
+          [ids],
+        );
+        const list = rows as { id: string; status: string; orderPaid: number; events: number; orderUpdates: number; refunds: number }[];
+        const stored = list.filter((r) => r.status !== 'created').length;
+        const violations: string[] = [];
+        for (const r of list) {
+          if (Number(r.events) > 1 || Number(r.orderUpdates) > 1) violations.push(`payment ${r.id} applied twice (${r.events} events, ${r.orderUpdates} order updates)`);
+          if (r.status !== 'created' && !Number(r.orderPaid) && !Number(r.refunds)) violations.push(`payment ${r.id} paid, not taken by its order, and not refunded`);
+        }
+        return { stored, lost: ids.length - stored, invariantViolations: violations };
+      },
+    };
+  },
+};
+
 // One line per capability's workload.
-export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, groupBuyJoins, ordersAndPickups, browsing];
+export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, groupBuyJoins, ordersAndPickups, onlinePayments, browsing];

@@ -12,6 +12,7 @@ import { buildApp } from '../../server/src/app';
 import { startJobs } from '../../server/src/jobs';
 import { startBackground } from '../../server/src/modules/background';
 import { startEmulator, type Emulator } from '../../server/wechat-emulator/server';
+import { payKeysConfig } from '../../server/wechat-emulator/pay-keys';
 import { runSeed } from '../../prisma/seed';
 
 /**
@@ -70,13 +71,15 @@ export function scanResponses(app: Koa): string[] {
 }
 
 export async function createTestContext(options: ContextOptions = {}): Promise<TestContext> {
-  const emulator = await startEmulator();
+  // WeChat Pay's retries on its real schedule ÷ 100 (15 s → 150 ms); refunds settle in 200 ms.
+  const emulator = await startEmulator({ paySettings: { notifyScale: 0.01, refundDelayMs: 200 } });
   const dbName = uniqueName('xh_t');
   const overrides = deepMerge(
     {
       databaseUrl: `${MARIADB}/${dbName}`,
       redisKeyPrefix: `${dbName}:`,
       wechat: { apiBase: emulator.url },
+      wechatPay: { apiBase: emulator.url, ...payKeysConfig(emulator.payKeys) },
       jobs: { enabled: options.jobs ?? false },
     },
     options.overrides ?? {},
@@ -94,6 +97,8 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // WeChat Pay notifies this BFF, whose port is known only now.
+  config.wechatPay.notifyUrl = `${baseUrl}/api/v1/wechatpay/notify`;
   const stopJobs = config.jobs.enabled ? startJobs(deps) : async () => {};
   const stopBackground = config.jobs.enabled ? await startBackground(deps) : async () => {};
   const http = request(baseUrl);

@@ -98,3 +98,24 @@ describe('refunds of returns', () => {
     expect((await t.http.get(`/api/v1/store/tickets/${second}`).set(auth(owner))).body.status).toBe('accepted');
   });
 });
+
+describe('the way money goes back', () => {
+  it('when an order was paid at the counter, then online is refused; paid online, only online is taken, and payments learn it from order.refunded', async () => {
+    const counter = await boughtAndPickedUp(t, villager, owner, 'TV-KONKA-1-A');
+    const counterTicket = await acceptedReturn(counter);
+    const wrong = await post(`/store/tickets/${counterTicket}/refund`, owner, { amountFen: 100, method: 'online' });
+    expect([wrong.status, wrong.body.error.code]).toEqual([409, 'REFUND_METHOD_MISMATCH']);
+
+    const online = await boughtAndPickedUp(t, villager, owner, 'TV-KONKA-1-A');
+    // paid online before the handover (the payments capability's flow, not the subject here)
+    await t.deps.db.query("UPDATE orders SET payment_method = 'prepaid' WHERE id = ?", [online]);
+    const onlineTicket = await acceptedReturn(online);
+    for (const method of ['cash', 'wechat_qr']) {
+      const res = await post(`/store/tickets/${onlineTicket}/refund`, owner, { amountFen: 100, method });
+      expect([res.status, res.body.error.code]).toEqual([409, 'REFUND_METHOD_MISMATCH']);
+    }
+    const ok = await post(`/store/tickets/${onlineTicket}/refund`, owner, { amountFen: 119900, method: 'online' });
+    expect(ok.body).toMatchObject({ status: 'refunded', refund: { method: 'online', amountFen: 119900 } });
+    expect(await count(t, "SELECT COUNT(*) n FROM outbox_events WHERE type = 'order.refunded' AND aggregate_id = ? AND JSON_EXTRACT(payload, '$.method') = 'online'", [online])).toBe(1);
+  });
+});

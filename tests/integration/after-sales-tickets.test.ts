@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTestContext, type TestContext } from '../helpers/context';
-import { applianceOf, auth, boughtAndPickedUp, count, openTicket } from '../helpers/after-sales';
+import { applianceOf, auth, boughtAndPickedUp, count, drainOutbox, openTicket } from '../helpers/after-sales';
 
 let t: TestContext;
 let villager: string;
@@ -123,6 +123,18 @@ describe('the store answers', () => {
       expect([res.status, res.body.error.code]).toEqual([409, 'TICKET_STATE_CONFLICT']);
     }
     expect(await count(t, 'SELECT COUNT(*) n FROM ticket_events WHERE ticket_id = ?', [ticket.id])).toBe(4);
+  });
+
+  it('when the store answers, then each move is published through the outbox and the villager gets a message that opens the ticket', async () => {
+    const { ticket } = await repairTicket();
+    await post(`/store/tickets/${ticket.id}/accept`, owner, { note: '下午上门' });
+    const [rows] = await t.deps.db.query('SELECT type FROM outbox_events WHERE aggregate_id = ? ORDER BY id', [ticket.id]);
+    expect((rows as { type: string }[]).map((r) => r.type)).toEqual(['ticket.submitted', 'ticket.accepted']);
+    t.emulator.messages.length = 0;
+    await drainOutbox(t);
+    const told = t.emulator.messages.filter((m) => m.template_id === 'ticket_updated');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ touser: 'demo_villager', page: `pages/ticket/index?id=${ticket.id}` });
   });
 
   it('when the owner rejects, then a reason is required and the villager reads it', async () => {

@@ -25,10 +25,11 @@ const OPENID: Record<Exclude<RoleName, 'anonymous'>, string> = {
  *           valid bodies below, or 404/409 when the resource or state decides.
  *   '401' — 401 UNAUTHENTICATED.
  *   '403' — 403 FORBIDDEN.
+ *   'signed' — no role can call it: WeChat Pay's signature decides (401 SIGNATURE_INVALID without it).
  * Classes used (for reading the table): public = ok everywhere; user = 401 anonymous, ok otherwise;
  * store = store_owner only; admin = admin only; leader = leader only.
  */
-type Cell = 'ok' | '401' | '403';
+type Cell = 'ok' | '401' | '403' | 'signed';
 type Row = [anonymous: Cell, villager: Cell, leader: Cell, owner1: Cell, owner2: Cell, admin: Cell];
 
 const PUBLIC: Row = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok'];
@@ -36,6 +37,7 @@ const USER: Row = ['401', 'ok', 'ok', 'ok', 'ok', 'ok'];
 const STORE: Row = ['401', '403', '403', 'ok', 'ok', '403'];
 const ADMIN: Row = ['401', '403', '403', '403', '403', 'ok'];
 const LEADER: Row = ['401', '403', 'ok', '403', '403', '403'];
+const WECHAT_PAY: Row = ['signed', 'signed', 'signed', 'signed', 'signed', 'signed'];
 /** Store owners, and the grid managers and admins who oversee stores (read-only for them). */
 const OVERSEE: Row = ['401', '403', '403', 'ok', 'ok', 'ok'];
 
@@ -91,6 +93,11 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'GET /api/v1/store/pickups':                     { row: STORE, note: 'API.md: (store_owner)' },
   'POST /api/v1/store/pickups/verify':             { row: STORE, note: 'API.md: (store_owner), own stores' },
   'POST /api/v1/store/pickups/{orderId}/confirm':  { row: STORE, note: 'API.md: (store_owner), own stores' },
+  // payments
+  'POST /api/v1/orders/{id}/pay':                  { row: USER, note: 'API.md: the caller\'s own orders' },
+  'GET /api/v1/orders/{id}/payment':               { row: USER, note: 'not in API.md; the caller\'s own order\'s payment' },
+  'GET /api/v1/payments/{id}':                     { row: USER, note: 'API.md: the caller\'s own payments' },
+  'POST /api/v1/wechatpay/notify':                 { row: WECHAT_PAY, note: 'API.md: WeChat Pay\'s notifications, verified by signature' },
   // after-sales
   'GET /api/v1/me/appliances':                     { row: USER, note: 'API.md: the household\'s appliances' },
   'POST /api/v1/me/appliances':                    { row: USER, note: 'API.md: added by hand' },
@@ -106,6 +113,16 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'POST /api/v1/store/tickets/{id}/reject':        { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/resolve':       { row: STORE, note: 'API.md: the store acts' },
   'POST /api/v1/store/tickets/{id}/refund':        { row: STORE, note: 'API.md: the store acts' },
+  'GET /api/v1/me/reminders':                      { row: USER, note: 'API.md: maintenance reminders' },
+  'GET /api/v1/store/reminders':                   { row: OVERSEE, note: 'API.md: the store\'s call list; grid managers and admins read' },
+  'POST /api/v1/store/reminders/{id}/called':      { row: STORE, note: 'not in API.md; the owner marks called' },
+  'GET /api/v1/grid/stores':                       { row: OVERSEE, note: 'API.md: the grid manager\'s stores; owners their own, admins all' },
+  'GET /api/v1/grid/stores/{id}/weekly':           { row: OVERSEE, note: 'API.md: weekly view per store' },
+  'GET /api/v1/store/today':                       { row: STORE, note: 'not in API.md; the owner\'s "today"' },
+  'POST /api/v1/store/tickets/{id}/wall':          { row: STORE, note: 'API.md: the owner approves the wall photo' },
+  'GET /api/v1/stores/{id}/wall':                  { row: PUBLIC, note: 'API.md: public' },
+  'POST /api/v1/photos':                           { row: USER, note: 'not in API.md; photos for tickets and ratings (multipart)' },
+  'GET /api/v1/photos/{file}':                     { row: PUBLIC, note: 'not in API.md; the signed URL is the permission (an <image> sends no token)' },
   'POST /api/v1/admin/grid-managers':              { row: ADMIN, note: 'API.md: appointed by an admin' },
   'GET /api/v1/admin/grid-managers':               { row: ADMIN, note: 'not in API.md; admin prefix' },
 };
@@ -161,7 +178,7 @@ describe('resource ownership', () => {
     const verify = await t.http.post('/api/v1/store/pickups/verify').set(auth(tokens.owner2!)).send({ code: order.pickupCode });
     expect(verify.status).toBe(404);
     expect(verify.body.error.code).toBe('NOT_FOUND');
-    const confirm = await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(tokens.owner2!)).send({ paymentMethod: 'cash' });
+    const confirm = await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(tokens.owner2!)).send({ code: order.pickupCode, paymentMethod: 'cash' });
     expect(confirm.status).toBe(404);
     expect(await orderStatus(order.id)).toBe('awaiting_pickup');
     const list2 = await t.http.get('/api/v1/store/pickups?status=awaiting_pickup').set(auth(tokens.owner2!));
@@ -169,7 +186,7 @@ describe('resource ownership', () => {
     expect(JSON.stringify(list2.body)).not.toContain(order.id);
     // positive control: the right owner
     expect((await t.http.post('/api/v1/store/pickups/verify').set(auth(tokens.owner1!)).send({ code: order.pickupCode })).status).toBe(200);
-    expect((await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(tokens.owner1!)).send({ paymentMethod: 'cash' })).status).toBe(200);
+    expect((await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(tokens.owner1!)).send({ code: order.pickupCode, paymentMethod: 'cash' })).status).toBe(200);
     expect(await orderStatus(order.id)).toBe('picked_up');
   });
 
@@ -237,15 +254,20 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/proxy-members/{memberId}', '/proxy-members/01AUTHZNOSUCHMEMBER0000000')
         .replace('/store/leaders/{userId}', '/store/leaders/01AUTHZNOSUCHUSER000000000')
         .replace('/trade-in/quotes/{id}', `/trade-in/quotes/${villagerQuote}`)
+        .replace('/payments/{id}', '/payments/01AUTHZNOSUCHPAYMENT000000')
         .replace('/orders/{id}', `/orders/${villagerOrder.id}`)
         .replace('/store/pickups/{orderId}', '/store/pickups/01AUTHZNOSUCHORDER00000000')
         .replace('/me/appliances/{id}', '/me/appliances/01AUTHZNOSUCHAPPLIANCE0000')
-        .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000');
+        .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000')
+        .replace('/grid/stores/{id}', '/grid/stores/DEMO-001')
+        .replace('/store/reminders/{id}', '/store/reminders/01AUTHZNOSUCHREMINDER00000')
+        .replace('/photos/{file}', '/photos/01AUTHZNOSUCHPH0T000000000.jpg');
     const QUERY: Record<string, string> = {
       'GET /api/v1/regions/search': '?q=%E6%B8%85%E8%8B%91',
       'GET /api/v1/stores/nearby': '?lat=38.87&lng=115.46',
       'GET /api/v1/stores': '?region=130608',
       'GET /api/v1/group-buys': '?storeId=DEMO-001',
+      'GET /api/v1/photos/{file}': '?exp=1999999999&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
     };
     const BODY: Record<string, () => unknown> = {
       'POST /api/v1/auth/wechat/login': () => ({ code: `test_authz_login.${randomBytes(4).toString('hex')}` }),
@@ -262,7 +284,7 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/admin/trade-in/rules': () => rules ?? {},
       'POST /api/v1/orders': () => ({ storeId: 'DEMO-001', items: [{ skuId: 'TV-KONKA-1-A', units: 1 }] }),
       'POST /api/v1/store/pickups/verify': () => ({ code: '00000000' }),
-      'POST /api/v1/store/pickups/{orderId}/confirm': () => ({ paymentMethod: 'cash' }),
+      'POST /api/v1/store/pickups/{orderId}/confirm': () => ({ code: '00000000', paymentMethod: 'cash' }),
       'POST /api/v1/me/appliances': () => ({ category: 'tv', brand: '海信', ageYears: 3 }),
       'POST /api/v1/tickets': () => ({ kind: 'repair', applianceId: '01AUTHZNOSUCHAPPLIANCE0000', description: '电视没有声音' }),
       'POST /api/v1/tickets/{id}/cancel': () => ({}),
@@ -271,6 +293,8 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/store/tickets/{id}/reject': () => ({ reason: '不在保修范围' }),
       'POST /api/v1/store/tickets/{id}/resolve': () => ({}),
       'POST /api/v1/store/tickets/{id}/refund': () => ({ amountFen: 100, method: 'cash' }),
+      'POST /api/v1/store/reminders/{id}/called': () => ({ note: '已回访' }),
+      'POST /api/v1/store/tickets/{id}/wall': () => ({ approve: true }),
       'POST /api/v1/admin/grid-managers': () => ({ userId: '01DEMO0GR1DMANAGER00000000', storeIds: ['DEMO-001', 'DEMO-002'] }),
     };
 
@@ -294,7 +318,11 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         const got = res.status;
         const pass =
           got < 500 &&
-          (want === 'ok' ? got !== 401 && got !== 403 : got === Number(want) && res.body?.error?.code === (want === '401' ? 'UNAUTHENTICATED' : 'FORBIDDEN'));
+          (want === 'ok'
+            ? got !== 401 && got !== 403
+            : want === 'signed'
+              ? got === 401 && res.body?.error?.code === 'SIGNATURE_INVALID'
+              : got === Number(want) && res.body?.error?.code === (want === '401' ? 'UNAUTHENTICATED' : 'FORBIDDEN'));
         const flag = KNOWN_DISAGREEMENTS[`${k} ${role}`] ? ' (≠API.md)' : '';
         printed[k][role] = `${want}→${got}${pass ? '' : ' ✗'}${flag}`;
         if (!pass) failures.push(`${k} as ${role}: expected ${want}, got ${got} ${JSON.stringify(res.body?.error ?? '').slice(0, 120)}`);

@@ -58,7 +58,7 @@ async function settledGroup(members: Record<string, number>, proxyUnits = 0) {
 }
 
 const pickUp = async (order: { id: string; code: string }) => {
-  const res = await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+  const res = await t.http.post(`/api/v1/store/pickups/${order.id}/confirm`).set(auth(owner)).send({ code: order.code, paymentMethod: 'cash' });
   expect(res.status).toBe(200);
 };
 

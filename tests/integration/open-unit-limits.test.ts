@@ -53,7 +53,7 @@ describe('open units per buyer', () => {
     expect((await t.http.post(`/api/v1/orders/${first.body.id}/cancel`).set(auth(buyer))).status).toBe(200);
     const second = await order(buyer, [{ skuId: 'WM-MIDEA-1-A', units: 3 }]);
     expect(second.status).toBe(201);
-    const confirm = await t.http.post(`/api/v1/store/pickups/${second.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+    const confirm = await t.http.post(`/api/v1/store/pickups/${second.body.id}/confirm`).set(auth(owner)).send({ code: second.body.pickupCode, paymentMethod: 'cash' });
     expect(confirm.status).toBe(200);
     expect((await order(buyer, [{ skuId: 'WM-MIDEA-1-A', units: 3 }])).status).toBe(201);
   });

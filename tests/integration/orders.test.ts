@@ -64,7 +64,7 @@ describe('placing an order', () => {
     const before = await available('AC-GREE-1-A');
     const res = await order(villager, { storeId: 'DEMO-001', items: [{ skuId: 'AC-GREE-1-A', units: 2 }] });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), status: 'awaiting_pickup', pickupCode: expect.stringMatching(/^\d{8}$/), price: { itemsFen: 599800, couponFen: 0, tradeInFen: 0, payableFen: 599800 } });
+    expect(res.body).toEqual({ id: expect.any(String), status: 'awaiting_pickup', pickupCode: expect.stringMatching(/^\d{8}$/), price: { itemsFen: 599800, couponFen: 0, tradeInFen: 0, payableFen: 599800 }, paymentMode: 'on_pickup' });
     expect(await available('AC-GREE-1-A')).toBe(before - 2);
     const mine = await t.http.get(`/api/v1/orders/${res.body.id}`).set(auth(villager));
     expect(mine.body).toMatchObject({ status: 'awaiting_pickup', pickupCode: res.body.pickupCode, store: { id: 'DEMO-001' }, items: [{ skuId: 'AC-GREE-1-A', units: 2, unitPriceFen: 299900 }] });
@@ -147,10 +147,10 @@ describe('pickup at the store', () => {
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ id: placed.body.id, buyer: { nickname: '王大妈' }, price: { payableFen: 39900 } });
 
-    const confirm = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+    const confirm = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ code: placed.body.pickupCode, paymentMethod: 'cash' });
     expect(confirm.status).toBe(200);
     expect(confirm.body.status).toBe('picked_up');
-    const again = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+    const again = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ code: placed.body.pickupCode, paymentMethod: 'cash' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('ALREADY_PICKED_UP');
     expect((await t.http.get(`/api/v1/orders/${placed.body.id}`).set(auth(villager))).body.status).toBe('picked_up');
@@ -181,7 +181,7 @@ describe('pickup at the store', () => {
     const routes: [string, string, unknown][] = [
       ['get', '/api/v1/store/pickups?status=awaiting_pickup', undefined],
       ['post', '/api/v1/store/pickups/verify', { code: placed.body.pickupCode }],
-      ['post', `/api/v1/store/pickups/${placed.body.id}/confirm`, { paymentMethod: 'wechat_qr' }],
+      ['post', `/api/v1/store/pickups/${placed.body.id}/confirm`, { code: placed.body.pickupCode, paymentMethod: 'wechat_qr' }],
     ];
     for (const [method, path, body] of routes) {
       const send = (token?: string) => {
@@ -240,7 +240,7 @@ describe('the counter on opening day', () => {
 
   it('when a code was handed over already, then verify says 409 ALREADY_PICKED_UP with the time; another store\'s owner still gets 404', async () => {
     const placed = await order(villager, { storeId: 'DEMO-001', items: [{ skuId: 'DW-MIDEA-1-A', units: 1 }] });
-    const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+    const confirmed = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ code: placed.body.pickupCode, paymentMethod: 'cash' });
     expect(confirmed.status).toBe(200);
     const again = await t.http.post('/api/v1/store/pickups/verify').set(auth(owner)).send({ code: placed.body.pickupCode });
     expect(again.status).toBe(409);

@@ -31,7 +31,7 @@ const drain = async (subs: Subscriber[]) => {
 describe('the transactional outbox', () => {
   it('when an order is placed, picked up and another cancelled, then each change has its event with the order, in the same transaction', async () => {
     const picked = await placeOrder();
-    const confirm = await t.http.post(`/api/v1/store/pickups/${picked.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' });
+    const confirm = await t.http.post(`/api/v1/store/pickups/${picked.id}/confirm`).set(auth(owner)).send({ code: picked.pickupCode, paymentMethod: 'cash' });
     expect(confirm.status).toBe(200);
     const cancelled = await placeOrder();
     expect((await t.http.post(`/api/v1/orders/${cancelled.id}/cancel`).set(auth(villager))).status).toBe(200);

@@ -193,7 +193,7 @@ describe('on an order, and at the store', () => {
     expect(second.body.price.tradeInFen).toBe(49_376);
   });
 
-  it('when the new appliance costs less than the credit, then the credit stops at its price and the payable amount is zero, not negative', async () => {
+  it('when the new appliance costs less than the credit, then the credit stops at the category\'s cap in the rules (30% of the new gas hob) and the buyer still pays', async () => {
     const token = await t.login('ti_buyer_5');
     const q = await quote(token, { category: 'gas_hob', brand: '方太', ageYears: 0, condition: 'excellent', working: true, burners: 3 });
     expect(q.body.totalFen).toBe(21_800);
@@ -201,7 +201,7 @@ describe('on an order, and at the store', () => {
     await t.deps.db.query('UPDATE skus SET price_fen = 20000 WHERE id = ?', [sku.id]);
     const res = await order(token, { storeId: 'DEMO-001', items: [{ skuId: sku.id, units: 1 }], tradeInQuoteId: q.body.id });
     expect(res.status).toBe(201);
-    expect(res.body.price).toEqual({ itemsFen: 20_000, couponFen: 0, tradeInFen: 20_000, payableFen: 0 });
+    expect(res.body.price).toEqual({ itemsFen: 20_000, couponFen: 0, tradeInFen: 6_000, payableFen: 14_000 });
   });
 
   it('when a coupon and a trade-in are on one order, then both are taken off and the payable amount is never below zero', async () => {
@@ -225,7 +225,7 @@ describe('on an order, and at the store', () => {
     const owner = await t.login('demo_owner');
     const verify = await t.http.post('/api/v1/store/pickups/verify').set(auth(owner)).send({ code: placed.body.pickupCode });
     expect(verify.status).toBe(200);
-    const confirm = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash', tradeInInspection: { condition: 'fair', working: true } });
+    const confirm = await t.http.post(`/api/v1/store/pickups/${placed.body.id}/confirm`).set(auth(owner)).send({ code: placed.body.pickupCode, paymentMethod: 'cash', tradeInInspection: { condition: 'fair', working: true } });
     expect((await t.http.post('/api/v1/admin/trade-in/rules').set(auth(admin)).send(RULES_V1)).status).toBe(201);
     expect(confirm.status).toBe(200);
     // fair: 28,800 × 65% = 18,720; subsidy 20,000 + 20% = 23,744; 42,464 in all (6,912 less than quoted).

@@ -38,12 +38,18 @@ const MESSAGES: Record<string, string> = {
   INSUFFICIENT_STOCK: '库存不足',
   OPEN_UNITS_LIMIT: '未提货的订单太多了，请先提货或取消不要的订单',
   PROXY_MEMBER_EXISTS: '这位邻居已经在团里了',
+  PICKUP_CODE_MISMATCH: '提货码不对，请让顾客出示本单的提货码',
   IDEMPOTENCY_KEY_REUSED: '请求重复，请刷新后再试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   UPSTREAM_UNAVAILABLE: '微信服务繁忙，请稍后再试',
   DEPENDENCY_UNAVAILABLE: '服务繁忙，请稍后再试',
   PAYLOAD_TOO_LARGE: '内容太多了',
   NETWORK: '网络不好，请稍后再试',
+  ORDER_NOT_PAYABLE: '这个订单现在不能在线支付',
+  ALREADY_PAID: '订单已付款',
+  PAYMENT_UNAVAILABLE: '在线支付暂不可用，请选择到店付款',
+  ORDER_PREPAID: '该订单已在线支付，无需再收款',
+  ORDER_NOT_PAID: '该订单没有在线支付，请现场收款',
 }
 
 /** Codes whose server message says what the short one cannot: how long to wait, when a thing happened. */

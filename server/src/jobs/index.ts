@@ -5,7 +5,9 @@ import { reconcileCoupons } from '../modules/coupons/consumer';
 import { settleDueGroupBuys } from '../modules/group-buys/service';
 import { dispatchOutbox } from '../lib/outbox';
 import { subscribers } from '../modules/subscribers';
+import { paymentJobs } from '../modules/payments/jobs';
 import { escalateOverdueTickets } from '../modules/after-sales/escalation';
+import { makeDueReminders } from '../modules/after-sales/reminders';
 
 /** A job that runs on a timer in exactly one process at a time (it holds a lease while it runs). */
 export type Job = { name: string; intervalMs: (deps: Deps) => number; run: (deps: Deps) => Promise<void> };
@@ -16,7 +18,9 @@ export const jobs: Job[] = [
   { name: 'settle-group-buys', intervalMs: (d) => d.config.groupBuy.settleIntervalMs, run: async (d) => void (await settleDueGroupBuys(d)) },
   { name: 'dispatch-outbox', intervalMs: (d) => d.config.outbox.dispatchIntervalMs, run: async (d) => void (await dispatchOutbox(d, subscribers)) },
   { name: 'expire-orders', intervalMs: (d) => d.config.orders.sweepIntervalMs, run: async (d) => void (await expireOverdueOrders(d)) },
+  ...paymentJobs,
   { name: 'escalate-tickets', intervalMs: (d) => d.config.afterSales.escalationSweepMs, run: async (d) => void (await escalateOverdueTickets(d)) },
+  { name: 'maintenance-reminders', intervalMs: (d) => d.config.afterSales.reminderSweepMs, run: async (d) => void (await makeDueReminders(d)) },
 ];
 
 export function startJobs(deps: Deps, list: Job[] = jobs): () => Promise<void> {

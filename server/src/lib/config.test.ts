@@ -1,6 +1,24 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, ConfigError } from './config';
+import { generateDevPayKeys, payKeysEnv } from '../../wechat-emulator/pay-keys';
+
+const pem = () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+};
+const merchantKey = pem();
+const wechatPayKey = pem();
+const prodPay = {
+  WECHATPAY_MCH_ID: '1612345678',
+  WECHATPAY_MERCHANT_SERIAL: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+  WECHATPAY_MERCHANT_PRIVATE_KEY: merchantKey.privateKey,
+  WECHATPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_0116123456782025062700111588000000',
+  WECHATPAY_PUBLIC_KEY: wechatPayKey.publicKey,
+  WECHATPAY_API_V3_KEY: 'Abcdefghijklmnopqrstuvwxyz012345',
+  WECHATPAY_NOTIFY_URL: 'https://xinghuo.example.com/api/v1/wechatpay/notify',
+};
 
 const base = { NODE_ENV: 'production' } as NodeJS.ProcessEnv;
 const prodSecrets = {
@@ -10,6 +28,7 @@ const prodSecrets = {
   PHONE_KEY_HEX: 'ab'.repeat(32),
   PHONE_HASH_KEY_HEX: 'cd'.repeat(32),
   AUTH_TOKEN_KEY_HEX: 'ef'.repeat(32),
+  ...prodPay,
 };
 
 describe('loadConfig', () => {
@@ -31,7 +50,7 @@ describe('loadConfig', () => {
     expect(base).not.toMatch(/DEMO-|demo_/);
     const production = loadConfig({ environ: { ...prodSecrets, APP_ENV: 'production' } });
     expect(Object.keys(production.groupBuy.commissionRate)).toEqual(['default']);
-    expect(Object.values(production.wechat.subscribeTemplates)).toEqual(['', '', '', '']);
+    expect(Object.values(production.wechat.subscribeTemplates).every((id) => id === '')).toBe(true);
     const withTemplate = loadConfig({ environ: { ...prodSecrets, APP_ENV: 'production', WECHAT_TEMPLATE_ORDER_PICKED_UP: 'x6bXJ-tpl-id' } });
     expect(withTemplate.wechat.subscribeTemplates.orderPickedUp).toBe('x6bXJ-tpl-id');
   });
@@ -48,5 +67,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ environ: { ...base, ...prodSecrets, AUTH_TOKEN_KEY_HEX: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0' } })).toThrow(/AUTH_TOKEN_KEY_HEX/);
     expect(() => loadConfig({ environ: { ...base, WECHAT_APP_SECRET: 'x' } })).toThrow(/WECHAT_APP_ID|appId/);
     expect(loadConfig({ environ: { ...base, ...prodSecrets } }).env).toBe('production');
+  });
+
+  it("when production is given the emulator's WeChat Pay keys, no keys, or keys that do not parse, then it refuses to start", () => {
+    const dev = payKeysEnv(generateDevPayKeys());
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, ...dev } })).toThrow(/development merchant[\s\S]*development serial[\s\S]*emulator's key/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHATPAY_MCH_ID: '', WECHATPAY_API_V3_KEY: '' } })).toThrow(/WECHATPAY_MCH_ID is not set[\s\S]*WECHATPAY_API_V3_KEY is not set/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHATPAY_MERCHANT_PRIVATE_KEY: 'not a key' } })).toThrow(/WECHATPAY_MERCHANT_PRIVATE_KEY/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHATPAY_API_BASE: 'http://127.0.0.1:3100' } })).toThrow(/WECHATPAY_API_BASE/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHATPAY_NOTIFY_URL: '' } })).toThrow(/WECHATPAY_NOTIFY_URL/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHATPAY_API_V3_KEY: 'short' } })).toThrow(/apiV3Key \(WECHATPAY_API_V3_KEY\)/);
+  });
+
+  it('when a key comes in one line with escaped newlines, then it is read as PEM', () => {
+    const oneLine = merchantKey.privateKey.replace(/\n/g, '\\n');
+    expect(loadConfig({ environ: { ...base, ...prodSecrets, WECHATPAY_MERCHANT_PRIVATE_KEY: oneLine } }).wechatPay.merchantPrivateKey).toBe(merchantKey.privateKey);
   });
 });

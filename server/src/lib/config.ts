@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -21,8 +22,27 @@ const maintenanceCycle = z.union([
   /** Seasonal: due each year by this month-day in Asia/Shanghai (air conditioners cleaned before summer). */
   z.object({ yearlyBy: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'MM-DD') }).strict(),
 ]);
+const photosConfig = z
+  .object({
+    /** fs: files under `dir`; s3: an S3-compatible bucket (docs/photos.md). */
+    storage: z.enum(['fs', 's3']),
+    dir: z.string().min(1),
+    maxBytes: z.number().int().positive(),
+    /** Decoded size limit: a small file that inflates to a huge bitmap is refused. */
+    maxPixels: z.number().int().positive(),
+    /** Stored pictures are at most this many pixels on their longer side. */
+    maxEdge: z.number().int().positive(),
+    /** Key of the signed photo URLs (a mini-program <image> cannot send a token). */
+    urlKeyHex: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters'),
+    urlTtlSeconds: z.number().int().positive(),
+    s3: z
+      .object({ endpoint: z.string(), region: z.string(), bucket: z.string(), accessKeyId: z.string(), secretAccessKey: z.string() })
+      .strict(),
+  })
+  .strict();
 const afterSalesConfig = z
   .object({
+    photos: photosConfig,
     respondWithinSeconds: z.number().int().positive(),
     escalationSweepMs: z.number().int().positive(),
     returnWindowDays: z.number().positive(),
@@ -111,6 +131,34 @@ export const configSchema = z
       .strict(),
     coupons: z.object({ persistIntervalMs: z.number().int().positive(), reconcileIntervalMs: z.number().int().positive() }).strict(),
     tradeIn: z.object({ quoteValidDays: z.number().int().positive() }).strict(),
+    wechatPay: z
+      .object({
+        /** WeChat Pay APIv3 (https://api.mch.weixin.qq.com; the emulator in development and tests). */
+        apiBase: z.url(),
+        mchId: z.string(),
+        /** The serial number of the merchant's API certificate, and its private key (PEM). */
+        merchantSerial: z.string(),
+        merchantPrivateKey: z.string(),
+        /** WeChat Pay's public key (PEM) and its id `PUB_KEY_ID_…` (the public-key mode). */
+        platformPublicKeyId: z.string(),
+        platformPublicKey: z.string(),
+        apiV3Key: z.string().regex(/^(|[A-Za-z0-9]{32})$/, 'must be the 32-character APIv3 key'),
+        /** Where WeChat Pay sends notifications: this BFF's /api/v1/wechatpay/notify. */
+        notifyUrl: z.url(),
+        timeoutMs: z.number().int().positive(),
+        /** A prepay id is reused this long (WeChat keeps it 2 h), a little less to leave the user time to pay. */
+        prepayValidSeconds: z.number().int().positive(),
+        /** An online order not paid within this is closed: WeChat refuses the payment after it, units and coupon go back. */
+        payWindowSeconds: z.number().int().positive(),
+        /** A payment still pending after this is asked about (a notification may be lost). */
+        queryPendingAfterSeconds: z.number().int().positive(),
+        jobIntervalMs: z.number().int().positive(),
+        /** The first wait before asking WeChat again (refunds, shipping info); it doubles, up to an hour. */
+        retryBaseSeconds: z.number().int().positive(),
+        /** Yesterday's trade bill is fetched after this hour, Beijing time (WeChat makes it from 9 o'clock). */
+        billAfterHour: z.number().int().min(0).max(23),
+      })
+      .strict(),
     /** How often the outbox dispatcher looks for new events and due deliveries. */
     outbox: z.object({ dispatchIntervalMs: z.number().int().positive() }).strict(),
     jobs: z.object({ enabled: z.boolean() }).strict(),
@@ -125,6 +173,8 @@ export const configSchema = z
         maxSettleAttempts: z.number().int().positive(),
         /** The lowest group-buy tier price, in basis points of the SKU's price, by category (`default` for the rest). */
         groupPriceFloorBps: z.record(z.string(), z.number().int().min(0).max(10_000)).refine((r) => r.default !== undefined, 'needs a default'),
+        /** The least a buyer pays, in basis points of the items' price, whatever coupons and trade-in credits take off. */
+        payableFloorBps: z.number().int().min(0).max(10_000),
       })
       .strict(),
     /** `npm run serve`: worker processes; 0 is one per core. */
@@ -134,7 +184,7 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-type EnvVar = { name: string; path: string[]; kind: 'string' | 'int' | 'bool' | 'list' };
+type EnvVar = { name: string; path: string[]; kind: 'string' | 'int' | 'bool' | 'list' | 'pem' };
 
 /** The environment variables that override configuration, by name. */
 export const ENV_VARS: EnvVar[] = [
@@ -157,9 +207,25 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'PHONE_HASH_KEY_HEX', path: ['crypto', 'phoneHashKeyHex'], kind: 'string' },
   { name: 'JOBS_ENABLED', path: ['jobs', 'enabled'], kind: 'bool' },
   ...SUBSCRIBE_TEMPLATES.map((t): EnvVar => ({ name: `WECHAT_TEMPLATE_${t.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, path: ['wechat', 'subscribeTemplates', t], kind: 'string' })),
+  { name: 'WECHATPAY_API_BASE', path: ['wechatPay', 'apiBase'], kind: 'string' },
+  { name: 'WECHATPAY_MCH_ID', path: ['wechatPay', 'mchId'], kind: 'string' },
+  { name: 'WECHATPAY_MERCHANT_SERIAL', path: ['wechatPay', 'merchantSerial'], kind: 'string' },
+  { name: 'WECHATPAY_MERCHANT_PRIVATE_KEY', path: ['wechatPay', 'merchantPrivateKey'], kind: 'pem' },
+  { name: 'WECHATPAY_PUBLIC_KEY_ID', path: ['wechatPay', 'platformPublicKeyId'], kind: 'string' },
+  { name: 'WECHATPAY_PUBLIC_KEY', path: ['wechatPay', 'platformPublicKey'], kind: 'pem' },
+  { name: 'WECHATPAY_API_V3_KEY', path: ['wechatPay', 'apiV3Key'], kind: 'string' },
+  { name: 'WECHATPAY_NOTIFY_URL', path: ['wechatPay', 'notifyUrl'], kind: 'string' },
   { name: 'TRUSTED_PROXIES', path: ['trustedProxies', 'addresses'], kind: 'list' },
   { name: 'TRUSTED_PROXY_HOPS', path: ['trustedProxies', 'hops'], kind: 'int' },
   { name: 'AFTER_SALES_RESPOND_WITHIN_S', path: ['afterSales', 'respondWithinSeconds'], kind: 'int' },
+  { name: 'PHOTO_STORAGE', path: ['afterSales', 'photos', 'storage'], kind: 'string' },
+  { name: 'PHOTO_DIR', path: ['afterSales', 'photos', 'dir'], kind: 'string' },
+  { name: 'PHOTO_URL_KEY_HEX', path: ['afterSales', 'photos', 'urlKeyHex'], kind: 'string' },
+  { name: 'PHOTO_S3_ENDPOINT', path: ['afterSales', 'photos', 's3', 'endpoint'], kind: 'string' },
+  { name: 'PHOTO_S3_REGION', path: ['afterSales', 'photos', 's3', 'region'], kind: 'string' },
+  { name: 'PHOTO_S3_BUCKET', path: ['afterSales', 'photos', 's3', 'bucket'], kind: 'string' },
+  { name: 'PHOTO_S3_ACCESS_KEY_ID', path: ['afterSales', 'photos', 's3', 'accessKeyId'], kind: 'string' },
+  { name: 'PHOTO_S3_SECRET_ACCESS_KEY', path: ['afterSales', 'photos', 's3', 'secretAccessKey'], kind: 'string' },
   { name: 'WORKERS', path: ['serve', 'workers'], kind: 'int' },
 ];
 
@@ -200,6 +266,9 @@ function parseEnvValue(v: EnvVar, raw: string): unknown {
       return raw === 'true' || raw === '1';
     case 'list':
       return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'pem':
+      // A PEM in one line of a secret store comes with its newlines escaped.
+      return raw.replace(/\\n/g, '\n');
     default:
       return raw;
   }
@@ -249,9 +318,42 @@ export function loadConfig(options: { env?: string; environ?: NodeJS.ProcessEnv;
   return config;
 }
 
+/** The markers of the WeChat Pay keys the emulator makes for development and tests (server/wechat-emulator/pay-keys.ts). */
+export const DEV_PAY_MARKERS = { mchId: '1900000109', serialPrefix: 'DEV', publicKeyIdPrefix: 'PUB_KEY_ID_DEV' };
+
+const isLoopbackOrPrivate = (url: string) => {
+  const host = new URL(url).hostname;
+  return ['localhost', '::1', '[::1]', '0.0.0.0'].includes(host) || /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host);
+};
+
+/** WeChat Pay in production: real keys that parse, not the development ones, over https. */
+function wechatPayProblems(p: Config['wechatPay']): string[] {
+  const problems: string[] = [];
+  if (new URL(p.apiBase).protocol !== 'https:' || isLoopbackOrPrivate(p.apiBase)) problems.push('WECHATPAY_API_BASE must be https://api.mch.weixin.qq.com');
+  if (new URL(p.notifyUrl).protocol !== 'https:' || isLoopbackOrPrivate(p.notifyUrl) || new URL(p.notifyUrl).hostname.endsWith('.invalid')) problems.push('WECHATPAY_NOTIFY_URL must be a public https address (WeChat Pay calls it)');
+  for (const [name, v] of Object.entries({ WECHATPAY_MCH_ID: p.mchId, WECHATPAY_MERCHANT_SERIAL: p.merchantSerial, WECHATPAY_PUBLIC_KEY_ID: p.platformPublicKeyId, WECHATPAY_API_V3_KEY: p.apiV3Key })) {
+    if (!v) problems.push(`${name} is not set`);
+  }
+  if (p.mchId === DEV_PAY_MARKERS.mchId) problems.push('WECHATPAY_MCH_ID is the development merchant');
+  if (p.merchantSerial.startsWith(DEV_PAY_MARKERS.serialPrefix)) problems.push('WECHATPAY_MERCHANT_SERIAL is a development serial');
+  if (p.platformPublicKeyId.startsWith(DEV_PAY_MARKERS.publicKeyIdPrefix)) problems.push("WECHATPAY_PUBLIC_KEY_ID is the emulator's key");
+  try {
+    const key = createPrivateKey(p.merchantPrivateKey);
+    if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) problems.push('WECHATPAY_MERCHANT_PRIVATE_KEY must be an RSA key of 2048 bits or more');
+  } catch {
+    problems.push('WECHATPAY_MERCHANT_PRIVATE_KEY is not a private key in PEM');
+  }
+  try {
+    createPublicKey(p.platformPublicKey);
+  } catch {
+    problems.push('WECHATPAY_PUBLIC_KEY is not a public key in PEM');
+  }
+  return problems;
+}
+
 /** Production must talk to the real WeChat with real secrets. */
 export function assertProductionSafe(config: Config): void {
-  const problems: string[] = [];
+  const problems: string[] = [...wechatPayProblems(config.wechatPay)];
   const host = new URL(config.wechat.apiBase).hostname;
   if (['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || host.startsWith('127.')) {
     problems.push('WECHAT_API_BASE points at the WeChat emulator; production needs https://api.weixin.qq.com');
@@ -260,5 +362,6 @@ export function assertProductionSafe(config: Config): void {
   if (DEV_KEYS.includes(config.crypto.phoneKeyHex)) problems.push('PHONE_KEY_HEX is the development key');
   if (DEV_KEYS.includes(config.crypto.phoneHashKeyHex)) problems.push('PHONE_HASH_KEY_HEX is the development key');
   if (DEV_KEYS.includes(config.auth.tokenKeyHex)) problems.push('AUTH_TOKEN_KEY_HEX is the development key');
+  if (DEV_KEYS.includes(config.afterSales.photos.urlKeyHex)) problems.push('PHOTO_URL_KEY_HEX is the development key');
   if (problems.length) throw new ConfigError(`Refusing to start in production:\n  ${problems.join('\n  ')}`);
 }

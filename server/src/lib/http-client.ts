@@ -50,3 +50,24 @@ export function requestJson<T>(url: URL, init: { method: 'GET' | 'POST'; body?: 
     req.end(payload);
   });
 }
+
+export type RawResponse = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+
+/** Any answer, with its raw bytes (a signed answer must be verified on exactly what arrived). */
+export function requestRaw(url: URL, init: { method: string; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<RawResponse> {
+  const lib = url.protocol === 'https:' ? https : http;
+  return new Promise<RawResponse>((resolve, reject) => {
+    const headers = { ...init.headers, ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}) };
+    const req = lib.request(url, { method: init.method, agent: agents[url.protocol as 'http:' | 'https:'], headers, timeout: init.timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', (err) => reject(new HttpClientError(err.message, 'network')));
+    });
+    const timer = setTimeout(() => req.destroy(new HttpClientError('timeout', 'timeout')), init.timeoutMs);
+    req.on('close', () => clearTimeout(timer));
+    req.on('timeout', () => req.destroy(new HttpClientError('timeout', 'timeout')));
+    req.on('error', (err) => reject(err instanceof HttpClientError ? err : new HttpClientError(err.message, 'network')));
+    req.end(init.body);
+  });
+}

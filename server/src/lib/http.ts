@@ -33,8 +33,13 @@ export type RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> =
   /** Error codes this route can answer besides the common ones, for the OpenAPI document. */
   errors?: { status: number; code: string }[];
   idempotent?: boolean;
+  /** A multipart/form-data upload of one file (field `file`), which the handler reads itself. */
+  upload?: boolean;
   handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => unknown;
 };
+
+/** A handler's answer to a conditional GET whose cached copy is still good (If-None-Match). */
+export const NOT_MODIFIED = Symbol('not modified');
 
 export const registry = new OpenAPIRegistry();
 const registered = new Set<string>();
@@ -113,6 +118,7 @@ export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType 
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.params ? { params: spec.params as never } : {}),
+        ...(spec.upload ? { body: { content: { 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ format: 'binary' }) }) } }, required: true } } : {}),
         ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().min(8).max(128).optional() }) } : {}),
       },
       responses,
@@ -132,6 +138,10 @@ export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType 
     const body = spec.body ? parseOrThrow(spec.body, rawBody, 'body') : (undefined as z.infer<B>);
     const result = await spec.handler({ body, query, params, user, ctx });
     if (result instanceof AppError) throw result;
+    if (result === NOT_MODIFIED) {
+      ctx.status = 304;
+      return;
+    }
     ctx.status = spec.status ?? 200;
     if (result === undefined) ctx.status = 204;
     else ctx.body = result;

@@ -7,7 +7,7 @@ import { requestJson } from './http-client';
  * timeout; WeChat's errcodes become API.md's codes; an unreachable WeChat is 502.
  */
 /** The subscribe messages the product sends, by what they say; their WeChat template ids are configuration. */
-export const SUBSCRIBE_TEMPLATES = ['orderCreated', 'orderPickedUp', 'groupBuySucceeded', 'groupBuyFailed', 'ticketEscalated'] as const;
+export const SUBSCRIBE_TEMPLATES = ['orderCreated', 'orderPickedUp', 'groupBuySucceeded', 'groupBuyFailed', 'ticketUpdated', 'ticketEscalated', 'maintenanceDue'] as const;
 export type SubscribeTemplate = (typeof SUBSCRIBE_TEMPLATES)[number];
 
 export type WechatSettings = {
@@ -106,6 +106,12 @@ export class WechatClient {
       this.logger.info({ errcode: (err as WechatError).errcode, template: msg.template }, 'subscribe message not delivered');
       return false;
     }
+  }
+
+  /** The mini-program's shipping info (发货信息录入), which releases the payment's frozen funds: errcode 0 when accepted. */
+  async uploadShippingInfo(body: unknown): Promise<{ errcode: number; errmsg: string }> {
+    const r = await this.withToken('/wxa/sec/order/upload_shipping_info', body);
+    return { errcode: r.errcode ?? 0, errmsg: r.errmsg ?? '' };
   }
 
   async phoneNumber(code: string): Promise<string> {

@@ -5,14 +5,16 @@ import Page from '../../components/Page'
 import { useSession } from '../../components/useSession'
 import { catalogueApi, yuan, type ProductDetail } from '../../services/catalogue'
 import { ordersApi } from '../../services/orders'
+import { payOrder } from '../../services/payments'
 import { newIdempotencyKey } from '../../services/request'
 import { myStore, storesApi, type StoreSummary } from '../../services/stores'
 import { CheckoutExtras, type Extras } from './extras'
 import { tradeInApi } from '../../services/trade-in'
 
 /**
- * Checkout: pick the store to collect from (the nearest ones), see the price, place the order.
- * Payment happens at the store (到店付). Query: productId, skuId, units, tradeInQuoteId, couponId.
+ * Checkout: pick the store to collect from (the nearest ones), see the price, choose to pay at the
+ * store (到店付, the default) or now with WeChat Pay (微信支付), place the order.
+ * Query: productId, skuId, units, tradeInQuoteId, couponId.
  */
 export default function Checkout() {
   useSession()
@@ -22,6 +24,7 @@ export default function Checkout() {
   const [stores, setStores] = useState<StoreSummary[] | null>(null)
   const [storeId, setStoreId] = useState('')
   const [extras, setExtras] = useState<Extras>({ couponId: params.couponId, tradeInQuoteId: params.tradeInQuoteId, discountFen: 0 })
+  const [payment, setPayment] = useState<'on_pickup' | 'online'>('on_pickup')
   const [busy, setBusy] = useState(false)
   // One key per checkout: pressing again after a lost answer cannot make a second order.
   const idempotencyKey = useMemo(() => newIdempotencyKey(), [])
@@ -46,11 +49,17 @@ export default function Checkout() {
     setBusy(true)
     try {
       const order = await ordersApi.place(
-        { storeId, items: [{ skuId: sku.id, units }], ...(extras.couponId ? { couponId: extras.couponId } : {}), ...(extras.tradeInQuoteId ? { tradeInQuoteId: extras.tradeInQuoteId } : {}) },
+        { storeId, items: [{ skuId: sku.id, units }], payment, ...(extras.couponId ? { couponId: extras.couponId } : {}), ...(extras.tradeInQuoteId ? { tradeInQuoteId: extras.tradeInQuoteId } : {}) },
         idempotencyKey,
       )
       const chosen = stores?.find((s) => s.id === storeId)
       if (chosen) myStore.set(chosen)
+      // The order is placed whatever happens at the cashier: its page shows whether it was paid, and can pay again.
+      if (order.paymentMode === 'online' && process.env.TARO_ENV === 'h5') {
+        await payOrder(order.id, 'redirect').catch(() => Taro.redirectTo({ url: `/pages/order/index?id=${order.id}` }))
+        return
+      }
+      if (order.paymentMode === 'online') await payOrder(order.id).catch(() => false)
       void Taro.redirectTo({ url: `/pages/order/index?id=${order.id}` })
     } catch {
       setBusy(false)
@@ -92,13 +101,22 @@ export default function Checkout() {
       </View>
       <CheckoutExtras itemsFen={itemsFen} category={product?.category} value={extras} onChange={setExtras} />
       <View className='card'>
+        <View className='subtitle'>怎么付款</View>
+        <View data-testid='checkout-pay-on-pickup' className={`option${payment === 'on_pickup' ? ' selected' : ''}`} onClick={() => setPayment('on_pickup')}>
+          <View><View>到店付</View><View className='muted small'>提货时付现金或微信扫码</View></View>
+        </View>
+        <View data-testid='checkout-pay-online' className={`option${payment === 'online' ? ' selected' : ''}`} onClick={() => setPayment('online')}>
+          <View><View>微信支付</View><View className='muted small'>现在付款，到店直接提货；取消订单原路退款</View></View>
+        </View>
+      </View>
+      <View className='card'>
         <View className='row'><Text>商品金额</Text><Text>{yuan(itemsFen)}</Text></View>
         {extras.discountFen > 0 && <View className='row'><Text>优惠（预计）</Text><Text className='price'>-{yuan(extras.discountFen)}</Text></View>}
-        <View className='row'><Text>到店支付（预计）</Text><Text className='price' data-testid='checkout-payable'>{yuan(Math.max(0, itemsFen - extras.discountFen))}</Text></View>
-        <View className='muted small'>以门店核验为准，到店付款：现金、微信扫码或预存款</View>
+        <View className='row'><Text>{payment === 'online' ? '微信支付（预计）' : '到店支付（预计）'}</Text><Text className='price' data-testid='checkout-payable'>{yuan(Math.max(0, itemsFen - extras.discountFen))}</Text></View>
+        <View className='muted small'>{payment === 'online' ? '以下单时核算的金额为准' : '以门店核验为准，到店付款：现金或微信扫码'}</View>
       </View>
       <Button className={`btn${busy || !sku || !storeId ? ' disabled' : ''}`} data-testid='place-order' disabled={busy || !sku || !storeId} onClick={place}>
-        提交订单，到店付
+        {payment === 'online' ? '提交订单，微信支付' : '提交订单，到店付'}
       </Button>
     </Page>
   )

@@ -5,6 +5,7 @@ import Page from '../../components/Page'
 import QrCode from '../../components/QrCode'
 import { yuan } from '../../services/catalogue'
 import { ordersApi, STATUS_LABELS, type Order } from '../../services/orders'
+import { OrderPayment } from './payment'
 
 /** One order: the pickup code large and as a QR code, still shown when the phone is offline. */
 export default function OrderDetail() {
@@ -27,12 +28,15 @@ export default function OrderDetail() {
   if (!order) return <Page><View className='empty'>加载中…</View></Page>
 
   const cancel = async () => {
-    const { confirm } = await Taro.showModal({ title: '取消订单', content: '确定取消这个订单吗？' })
+    const refund = order.paidAt ? '已付的钱会原路退回微信。' : ''
+    const { confirm } = await Taro.showModal({ title: '取消订单', content: `确定取消这个订单吗？${refund}` })
     if (!confirm) return
     const updated = await ordersApi.cancel(order.id).catch(() => null)
     if (updated) setOrder(updated)
   }
   const code = order.pickupCode
+  const closed = order.status === 'cancelled' || order.status === 'expired'
+  const payableLabel = closed ? '订单金额' : order.paymentMode === 'online' ? (order.paidAt ? '已付款' : '微信支付') : order.status === 'picked_up' ? '已付款' : '到店支付'
   return (
     <Page testId='order-page'>
       {offline && <View className='banner' data-testid='order-offline'>网络不好，显示的是上次保存的提货码</View>}
@@ -62,8 +66,9 @@ export default function OrderDetail() {
         {order.price.couponFen > 0 && <View className='row'><Text>优惠券</Text><Text data-testid='order-coupon-fen'>-{yuan(order.price.couponFen)}</Text></View>}
         {order.price.tradeInFen > 0 && <View className='row'><Text>以旧换新</Text><Text data-testid='order-trade-in-fen'>-{yuan(order.price.tradeInFen)}</Text></View>}
         {order.tradeInQuoteId && <View className='muted small' data-testid='order-trade-in-link' onClick={() => Taro.navigateTo({ url: `/pages/trade-in-result/index?id=${order.tradeInQuoteId}` })}>以旧换新估价单与到店验机结果 ›</View>}
-        <View className='row'><Text>{order.status === 'picked_up' ? '已付款' : '到店支付'}</Text><Text className='price' data-testid='order-payable'>{yuan(order.price.payableFen)}</Text></View>
+        <View className='row'><Text>{payableLabel}</Text><Text className='price' data-testid='order-payable'>{yuan(order.price.payableFen)}</Text></View>
       </View>
+      {order.paymentMode === 'online' && !offline && <OrderPayment key={order.id} order={order} onPaid={() => void load()} />}
       {order.status === 'awaiting_pickup' && !offline && (
         <Button className='btn secondary' data-testid='cancel-order' onClick={cancel}>取消订单</Button>
       )}

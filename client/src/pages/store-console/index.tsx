@@ -10,8 +10,8 @@ import { ApiError } from '../../services/request'
 const PAYMENT = [
   { id: 'cash', label: '现金' },
   { id: 'wechat_qr', label: '微信扫码' },
-  { id: 'prepaid', label: '预存款' },
 ] as const
+type PaymentMethod = (typeof PAYMENT)[number]['id'] | 'prepaid'
 const CONDITIONS = [
   { id: 'excellent', label: '很好' },
   { id: 'good', label: '良好' },
@@ -32,7 +32,9 @@ export default function StoreConsole() {
   const [waiting, setWaiting] = useState<StoreOrder[]>([])
   const [code, setCode] = useState('')
   const [order, setOrder] = useState<StoreOrder | null>(null)
-  const [payment, setPayment] = useState<(typeof PAYMENT)[number]['id']>('cash')
+  // The code the order was found by: the handover sends it back, proof the buyer is at the counter.
+  const [verifiedCode, setVerifiedCode] = useState('')
+  const [payment, setPayment] = useState<PaymentMethod>('cash')
   const [condition, setCondition] = useState<(typeof CONDITIONS)[number]['id']>('good')
   const [working, setWorking] = useState(true)
   const [done, setDone] = useState<string | null>(null)
@@ -46,7 +48,12 @@ export default function StoreConsole() {
     setOrder(null)
     setNotice(null)
     try {
-      setOrder(await storeConsoleApi.verify(c.replace(/\s/g, '')))
+      const clean = c.replace(/\s/g, '')
+      const found = await storeConsoleApi.verify(clean)
+      // Paid online already: nothing to collect, and nothing else can be chosen.
+      setPayment(found.paidAt ? 'prepaid' : 'cash')
+      setOrder(found)
+      setVerifiedCode(clean)
     } catch (err) {
       setNotice(verifyNotice(err))
     }
@@ -61,11 +68,11 @@ export default function StoreConsole() {
   const confirm = async () => {
     if (!order) return
     const res = await storeConsoleApi
-      .confirm(order.id, { paymentMethod: payment, ...(order.tradeIn ? { tradeInInspection: { condition, working } } : {}) })
+      .confirm(order.id, { code: verifiedCode, paymentMethod: payment, ...(order.tradeIn ? { tradeInInspection: { condition, working } } : {}) })
       .catch(() => null)
     if (!res) return
     const diff = res.tradeIn ? `，以旧换新调整 ${yuan(res.tradeIn.differenceFen)}` : ''
-    setDone(`已提货，实收 ${yuan(res.price.payableFen)}${diff}`)
+    setDone(`已提货，${payment === 'prepaid' ? '已在线付款' : '实收'} ${yuan(res.price.payableFen)}${diff}`)
     setOrder(null)
     setCode('')
     void refresh()
@@ -87,7 +94,7 @@ export default function StoreConsole() {
           {order.items.map((i) => (
             <View key={i.skuId} className='muted'>{i.productName} {i.spec} × {i.units}</View>
           ))}
-          <View className='row'><Text>应收</Text><Text className='price' data-testid='console-payable'>{yuan(order.price.payableFen)}</Text></View>
+          <View className='row'><Text>{order.paidAt ? '已在线付款' : '应收'}</Text><Text className='price' data-testid='console-payable'>{yuan(order.price.payableFen)}</Text></View>
           {order.tradeIn && (
             <View data-testid='console-trade-in'>
               <View className='subtitle'>以旧换新：旧机验收</View>
@@ -99,9 +106,13 @@ export default function StoreConsole() {
             </View>
           )}
           <View className='subtitle'>收款方式</View>
-          {PAYMENT.map((p) => (
-            <View key={p.id} data-testid={`pay-${p.id}`} className={`option${payment === p.id ? ' selected' : ''}`} onClick={() => setPayment(p.id)}>{p.label}</View>
-          ))}
+          {order.paidAt ? (
+            <View className='option selected' data-testid='console-prepaid'>已微信支付，无需收款</View>
+          ) : (
+            PAYMENT.map((p) => (
+              <View key={p.id} data-testid={`pay-${p.id}`} className={`option${payment === p.id ? ' selected' : ''}`} onClick={() => setPayment(p.id)}>{p.label}</View>
+            ))
+          )}
           <Button className='btn' data-testid='console-confirm' onClick={confirm}>确认交货</Button>
         </View>
       )}
@@ -109,7 +120,7 @@ export default function StoreConsole() {
       {waiting.length === 0 && <View className='empty'>暂时没有待提货的订单</View>}
       {waiting.map((o) => (
         <View key={o.id} className='card'>
-          <View className='row'><Text>{o.buyer.nickname}</Text><Text className='price'>{yuan(o.price.payableFen)}</Text></View>
+          <View className='row'><Text>{o.buyer.nickname}</Text><Text className='price'>{o.paidAt ? '已付 ' : ''}{yuan(o.price.payableFen)}</Text></View>
           <View className='muted small'>{o.store.name} · {o.items.map((i) => `${i.productName} × ${i.units}`).join('，')}</View>
         </View>
       ))}

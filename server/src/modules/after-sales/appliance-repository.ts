@@ -37,3 +37,15 @@ export async function appliancesOfOrder(db: Db, orderId: string): Promise<Applia
   const [rows] = await db.query(`${SELECT} WHERE order_id = ? ORDER BY sku_id, unit_no`, [orderId]);
   return rows as ApplianceRow[];
 }
+
+/** Appliances whose upkeep falls due before `before`, the earliest first (the reminder job). */
+export async function dueForMaintenance(db: Db, before: Date, limit: number): Promise<ApplianceRow[]> {
+  const [rows] = await db.query(`${SELECT} WHERE next_maintenance_at <= ? ORDER BY next_maintenance_at LIMIT ?`, [before, limit]);
+  return rows as ApplianceRow[];
+}
+
+/** Moves an appliance's next upkeep on from the cycle just reminded, once: false when another run already did. */
+export async function advanceMaintenance(conn: PoolConnection, id: string, from: Date, to: Date | null): Promise<boolean> {
+  const [r] = await conn.query('UPDATE appliances SET next_maintenance_at = ? WHERE id = ? AND next_maintenance_at = ?', [to, id, from]);
+  return (r as { affectedRows: number }).affectedRows === 1;
+}

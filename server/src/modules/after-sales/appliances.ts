@@ -71,7 +71,8 @@ export async function addApplianceByHand(deps: Deps, user: AuthUser, body: HandA
     unitNo: 1,
     installedAt,
     warrantyUntil: warrantyUntil(deps.config, body.category, installedAt),
-    nextMaintenanceAt: nextMaintenanceAfter(deps.config, body.category, installedAt, now),
+    // Its upkeep history is unknown: the first reminder comes one cycle after it is added, not at once.
+    nextMaintenanceAt: nextMaintenanceAfter(deps.config, body.category, now, now),
   };
   await repo.insertAppliances(deps.db, [row]);
   return presentAppliance(deps, { ...row, createdAt: now }, now);

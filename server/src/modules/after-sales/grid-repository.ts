@@ -22,10 +22,11 @@ export async function setGridManagerStores(db: PoolConnection, userId: string, s
   }
 }
 
-export async function listGridManagers(db: Db): Promise<{ userId: string; nickname: string; storeIds: string[] }[]> {
+export async function listGridManagers(db: Db, cursor: string | undefined, limit: number): Promise<{ userId: string; nickname: string; storeIds: string[] }[]> {
   const [rows] = await db.query(
     `SELECT g.user_id AS userId, u.nickname, GROUP_CONCAT(g.store_id ORDER BY g.store_id) AS storeIds
-     FROM grid_manager_stores g JOIN users u ON u.id = g.user_id GROUP BY g.user_id, u.nickname ORDER BY g.user_id`,
+     FROM grid_manager_stores g JOIN users u ON u.id = g.user_id ${cursor ? 'WHERE g.user_id > ?' : ''} GROUP BY g.user_id, u.nickname ORDER BY g.user_id LIMIT ?`,
+    cursor ? [cursor, limit + 1] : [limit + 1],
   );
   return (rows as { userId: string; nickname: string; storeIds: string }[]).map((r) => ({ ...r, storeIds: r.storeIds.split(',') }));
 }

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Deps } from '../../lib/deps';
 import { API_BASE, defineRoute } from '../../lib/http';
-import { AppointGridManagerBody, GridManager, GridManagerList } from './schemas';
+import { AppointGridManagerBody, GridManager, GridManagerList, ListQuery } from './schemas';
 import { appointGridManager, listGridManagers } from './grid';
 
 export function registerGridRoutes(api: Router, deps: Deps): void {
@@ -14,7 +14,7 @@ export function registerGridRoutes(api: Router, deps: Deps): void {
   });
   defineRoute(api, API_BASE, {
     method: 'get', path: '/admin/grid-managers', summary: 'Grid managers and their stores (admin)', tags: ['after-sales'],
-    access: ['admin'], response: GridManagerList,
-    handler: () => listGridManagers(deps),
+    access: ['admin'], query: ListQuery, response: GridManagerList,
+    handler: ({ query }) => listGridManagers(deps, query),
   });
 }

@@ -20,6 +20,9 @@ export async function appointGridManager(deps: Deps, admin: AuthUser, body: { us
   return { userId: body.userId, storeIds };
 }
 
-export async function listGridManagers(deps: Deps) {
-  return { items: await repo.listGridManagers(deps.db), nextCursor: null };
+export async function listGridManagers(deps: Deps, q: { cursor?: string; limit?: number }) {
+  const limit = Math.min(q.limit ?? 20, 50);
+  const rows = await repo.listGridManagers(deps.db, q.cursor, limit);
+  const page = rows.slice(0, limit);
+  return { items: page, nextCursor: rows.length > limit ? page[page.length - 1].userId : null };
 }

@@ -11,14 +11,16 @@ import { insertRefund } from './refund-repository';
 import { ownedStores } from './scope';
 
 /**
- * 退货退款: the store pays a returned order back, in cash or by its WeChat QR code at the counter,
- * and records it. The ticket's move accepted → refunded, the refund row (unique per ticket and per
+ * 退货退款: the store pays a returned order back, in cash or by its WeChat QR code at the counter, or
+ * (an order paid online) through WeChat Pay, and records it. The ticket's move accepted → refunded, the refund row (unique per ticket and per
  * order) and the `order.refunded` event are one transaction: however many devices or processes
  * press the button, one refund exists and the event is published once. The orders module reacts
  * by giving the units and a still-valid coupon back; group-buy commission is reversed by its own
  * subscriber.
  */
-export type RefundBody = { amountFen: number; method: 'cash' | 'wechat_qr' };
+const METHOD_NAMES = { cash: '现金', wechat_qr: '微信收款码', online: '原路退回微信' } as const;
+
+export type RefundBody = { amountFen: number; method: 'cash' | 'wechat_qr' | 'online' };
 
 export async function refundTicket(deps: Deps, owner: AuthUser, id: string, body: RefundBody) {
   const scope = ownedStores(owner);
@@ -26,7 +28,13 @@ export async function refundTicket(deps: Deps, owner: AuthUser, id: string, body
   if (!ticket) throw notFound('工单不存在');
   // Other kinds and states fall through to the guarded move, which answers 409 TICKET_STATE_CONFLICT.
   const order = ticket.kind === 'return' && ticket.orderId ? await orderFacts(deps.db, ticket.orderId) : null;
-  if (order?.paymentMethod === 'prepaid') throw conflict('ONLINE_REFUND_UNAVAILABLE', '线上支付的订单需原路退回，暂不能在门店退款');
+  // Money goes back the way it came: an order paid online through WeChat Pay (the payments
+  // capability refunds it on order.refunded), one paid at the counter at the counter.
+  if (order && (order.paymentMethod === 'prepaid') !== (body.method === 'online')) {
+    throw new AppError(409, 'REFUND_METHOD_MISMATCH', order.paymentMethod === 'prepaid' ? '线上支付的订单只能原路退回' : '到店支付的订单请用现金或收款码退款', [
+      { path: 'body.method', message: order.paymentMethod === 'prepaid' ? 'online' : 'cash or wechat_qr' },
+    ]);
+  }
   if (order && body.amountFen > order.payableFen) {
     throw new AppError(409, 'REFUND_EXCEEDS_PAID', `退款不能超过实付金额 ¥${(order.payableFen / 100).toFixed(2)}`, [{ path: 'body.amountFen', message: `at most ${order.payableFen}` }]);
   }
@@ -34,7 +42,7 @@ export async function refundTicket(deps: Deps, owner: AuthUser, id: string, body
   try {
     await moveOrExplain(deps, id, {
       action: 'refund', actor: 'store', actorUserId: owner.id, scope, set: { resolved_at: 'now' },
-      note: `退款 ¥${(body.amountFen / 100).toFixed(2)}（${body.method === 'cash' ? '现金' : '微信收款码'}）`,
+      note: `退款 ¥${(body.amountFen / 100).toFixed(2)}（${METHOD_NAMES[body.method]}）`,
       alongside: async (conn) => {
         // A return ticket always names its order (tickets.ts); the move only applies to returns.
         const orderId = ticket.orderId!;

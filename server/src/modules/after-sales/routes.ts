@@ -2,6 +2,9 @@ import type { Module } from '../index';
 import { registerApplianceRoutes } from './appliance-routes';
 import { registerTicketRoutes } from './ticket-routes';
 import { registerGridRoutes } from './grid-routes';
+import { registerPhotoRoutes } from './photos/routes';
+import { registerReminderRoutes } from './reminder-routes';
+import { registerStoreViewRoutes } from './store-routes';
 
 /** After-sales (24小时售后管家): appliances, tickets, refunds, photos, reminders, grid managers. */
 export const afterSalesModule: Module = {
@@ -10,5 +13,8 @@ export const afterSalesModule: Module = {
     registerApplianceRoutes(api, deps);
     registerTicketRoutes(api, deps);
     registerGridRoutes(api, deps);
+    registerPhotoRoutes(api, deps);
+    registerReminderRoutes(api, deps);
+    registerStoreViewRoutes(api, deps);
   },
 };

@@ -65,6 +65,8 @@ export const OpenTicketBody = z
     /** Only for an appliance added by hand without a store. */
     storeId: Id.nullable().optional(),
     description: z.string().trim().min(2).max(500),
+    /** Photos uploaded first (POST /photos), at most 6. */
+    photoIds: z.array(Id).max(6).optional(),
   })
   .strict()
   .openapi('OpenTicketBody');
@@ -98,7 +100,10 @@ export const Ticket = z
     closedAt: Time.nullable(),
     rejectReason: z.string().nullable(),
     visit: z.object({ id: z.string(), startsAt: Time.nullable(), endsAt: Time.nullable() }).nullable(),
-    rating: z.object({ stars: z.number().int(), comment: z.string().nullable(), photoId: z.string().nullable(), wallStatus: z.string().nullable(), ratedAt: Time.nullable() }).nullable(),
+    rating: z
+      .object({ stars: z.number().int(), comment: z.string().nullable(), photoId: z.string().nullable(), photoUrl: z.string().nullable(), wallStatus: z.string().nullable(), ratedAt: Time.nullable() })
+      .nullable(),
+    photos: z.array(z.object({ id: z.string(), url: z.string(), width: z.number().int(), height: z.number().int() })),
     refund: z.object({ amountFen: z.number().int(), method: z.string(), at: Time }).nullable(),
     customer: z.object({ nickname: z.string() }).nullable(),
     createdAt: Time,
@@ -114,6 +119,8 @@ export const StoreTicketsQuery = ListQuery.extend({
   cursor: z.string().regex(/^\d{1,6}$/, 'a cursor from the previous page').optional(),
   status: z.union([TicketState, z.enum(['open', 'all'])]).optional(),
   storeId: Id.optional(),
+  /** Ratings whose photo was offered for the wall (pending), or already decided. */
+  wall: z.enum(['pending', 'approved', 'declined']).optional(),
 }).strict();
 
 const Note = z.string().trim().min(1).max(200);
@@ -144,8 +151,69 @@ export const GridManagerList = z.object({ items: z.array(GridManager.extend({ ni
 export const RefundBody = z
   .object({
     amountFen: z.number().int().min(0).max(100_000_000),
-    /** Paid back at the counter: cash or the store's WeChat QR code. */
-    method: z.enum(['cash', 'wechat_qr']),
+    /** cash or the store's WeChat QR code at the counter; online: back through WeChat Pay (orders paid online, and only those). */
+    method: z.enum(['cash', 'wechat_qr', 'online']),
   })
   .strict()
   .openapi('RefundTicketBody');
+
+// Maintenance reminders
+
+export const Reminder = z
+  .object({
+    id: z.string(),
+    appliance: z.object({ id: z.string(), name: z.string(), category: z.string(), categoryName: z.string() }),
+    storeId: z.string().nullable(),
+    cycle: z.string(),
+    dueAt: Time,
+    channel: z.enum(['pending', 'sent', 'call_list', 'unreachable']),
+    notifiedAt: Time.nullable(),
+    calledAt: Time.nullable(),
+    callNote: z.string().nullable(),
+    customer: z.object({ nickname: z.string() }).nullable(),
+  })
+  .openapi('Reminder');
+export const ReminderList = z.object({ items: z.array(Reminder), nextCursor: z.string().nullable() });
+export const StoreRemindersQuery = ListQuery.extend({ status: z.enum(['to_call', 'called']).optional() }).strict();
+export const CalledBody = z.object({ note: z.string().trim().min(1).max(200).nullable().optional() }).strict();
+
+// The grid manager's view, the owner's today, the photo wall
+
+export const GridStoresQuery = ListQuery;
+export const WeeklyQuery = z.object({ weeks: z.coerce.number().int().min(1).max(26).optional() }).strict();
+
+const WeekFigures = z.object({
+  week: z.string(), ticketsOpened: z.number().int(), answeredInTime: z.number().int(), answeredRate: z.number().nullable(),
+  ratings: z.number().int(), averageRating: z.number().nullable(), remindersDone: z.number().int(),
+});
+export const GridStore = z.object({ id: z.string(), name: z.string(), open: z.number().int(), escalated: z.number().int(), overdue: z.number().int(), thisWeek: WeekFigures });
+export const GridStoreList = z.object({ items: z.array(GridStore), nextCursor: z.string().nullable() });
+export const StoreWeekly = z
+  .object({
+    store: z.object({ id: z.string(), name: z.string() }), open: z.number().int(), escalated: z.number().int(), overdue: z.number().int(),
+    asOf: z.string(), weeks: z.array(WeekFigures),
+  })
+  .openapi('StoreWeekly');
+
+export const WallDecisionBody = z.object({ approve: z.boolean() }).strict();
+export const WallQuery = ListQuery.extend({ cursor: z.string().regex(/^\d{1,15}\.[0-9A-Z]{26}$/, 'a cursor from the previous page').optional() }).strict();
+export const WallList = z.object({
+  items: z.array(z.object({
+    ticketId: z.string(), photo: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }), stars: z.number().int(),
+    comment: z.string().nullable(), nickname: z.string(), applianceName: z.string().nullable(), ratedAt: Time,
+  })),
+  nextCursor: z.string().nullable(),
+});
+
+export const Today = z
+  .object({
+    date: z.string(),
+    pickups: z.object({ count: z.number().int(), items: z.array(z.object({ orderId: z.string(), buyerNickname: z.string(), payableFen: z.number().int(), createdAt: Time, expiresAt: Time })) }),
+    visits: z.object({ count: z.number().int(), items: z.array(z.object({ ticketId: z.string(), kind: z.string(), applianceName: z.string().nullable(), customerNickname: z.string(), startsAt: Time.nullable(), endsAt: Time.nullable() })) }),
+    tickets: z.object({
+      open: z.number().int(), overdue: z.number().int(),
+      items: z.array(z.object({ id: z.string(), kind: z.string(), status: z.string(), applianceName: z.string().nullable(), respondBy: Time, overdue: z.boolean(), customerNickname: z.string() })),
+    }),
+    reminders: z.object({ toCall: z.number().int(), items: z.array(Reminder) }),
+  })
+  .openapi('StoreToday');

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { Subscriber } from '../../lib/outbox';
 import { addAppliancesFromOrder } from './appliances';
+import { tellEscalation, tellVillager } from './notifications';
 
 /**
  * After-sales reacts to goods reaching a household: each unit of a picked-up or delivered order
- * becomes an appliance (idempotent per order, SKU and unit, so a redelivered event adds nothing).
+ * becomes an appliance (idempotent per order, SKU and unit, so a redelivered event adds nothing);
+ * and tells people of its tickets' moves (notifications.ts).
  */
 const HandedOver = z.object({
   orderId: z.string(),
@@ -24,4 +26,6 @@ export const afterSalesSubscribers: Subscriber[] = [
       await addAppliancesFromOrder(deps, order, event.createdAt);
     },
   },
+  { name: 'after-sales.tell-villager', events: ['ticket.accepted', 'ticket.rejected', 'ticket.scheduled', 'ticket.resolved', 'ticket.refunded'], handle: tellVillager },
+  { name: 'after-sales.tell-escalation', events: ['ticket.escalated'], handle: tellEscalation },
 ];

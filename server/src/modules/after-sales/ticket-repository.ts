@@ -129,9 +129,9 @@ export async function listUserTickets(db: Db, userId: string, f: { status?: stri
  * The stores' inbox, the nearest deadline first: open tickets by respond_by, then the rest newest
  * first. The cursor is the offset into that order (an inbox is short-lived and small).
  */
-export async function listStoreTickets(db: Db, scope: Scope, f: { statuses?: string[]; storeId?: string; offset: number; limit: number }): Promise<TicketRow[]> {
+export async function listStoreTickets(db: Db, scope: Scope, f: { statuses?: string[]; storeId?: string; wall?: string; offset: number; limit: number }): Promise<TicketRow[]> {
   const s = scopeSql(scope);
-  const where = allOf([[s.sql, ...s.args], !!f.statuses?.length && ['t.status IN (?)', f.statuses], f.storeId && ['t.store_id = ?', f.storeId]]);
+  const where = allOf([[s.sql, ...s.args], !!f.statuses?.length && ['t.status IN (?)', f.statuses], f.storeId && ['t.store_id = ?', f.storeId], f.wall && ['t.wall_status = ?', f.wall]]);
   const [rows] = await db.query(
     `${SELECT} WHERE ${where.sql}
      ORDER BY (t.status IN ('submitted', 'escalated')) DESC, CASE WHEN t.status IN ('submitted', 'escalated', 'accepted', 'scheduled') THEN t.respond_by END ASC, t.id DESC
@@ -145,4 +145,49 @@ export async function listStoreTickets(db: Db, scope: Scope, f: { statuses?: str
 export async function overdueTicketIds(db: Db, limit: number): Promise<string[]> {
   const [rows] = await db.query("SELECT id FROM tickets WHERE status = 'submitted' AND respond_by <= NOW(3) ORDER BY respond_by LIMIT ?", [limit]);
   return (rows as { id: string }[]).map((r) => r.id);
+}
+
+/** The owner's decision on a photo offered for the wall, once, only at their own stores. */
+export async function decideWall(db: Db, id: string, storeIds: string[], approve: boolean): Promise<boolean> {
+  if (!storeIds.length) return false;
+  const [r] = await db.query("UPDATE tickets SET wall_status = ?, wall_decided_at = NOW(3) WHERE id = ? AND store_id IN (?) AND wall_status = 'pending'", [
+    approve ? 'approved' : 'declined', id, storeIds,
+  ]);
+  return (r as { affectedRows: number }).affectedRows === 1;
+}
+
+export type WallRow = { ticketId: string; ratingStars: number; ratingComment: string | null; ratingPhotoId: string; ratedAt: Date; decidedAt: Date; nickname: string; applianceName: string | null; width: number; height: number };
+
+/** The store's wall: approved rated photos, the latest approval first (cursor: the last ticket id of the page before). */
+export async function wallOf(db: Db, storeId: string, cursor: { decidedAt: Date; id: string } | null, limit: number): Promise<WallRow[]> {
+  const where = allOf([
+    ['t.store_id = ?', storeId], ["t.wall_status = 'approved'"], ['t.rating_photo_id IS NOT NULL'],
+    cursor && ['(t.wall_decided_at < ? OR (t.wall_decided_at = ? AND t.id < ?))', cursor.decidedAt, cursor.decidedAt, cursor.id],
+  ]);
+  const [rows] = await db.query(
+    `SELECT t.id AS ticketId, t.rating_stars AS ratingStars, t.rating_comment AS ratingComment, t.rating_photo_id AS ratingPhotoId, t.rated_at AS ratedAt,
+            t.wall_decided_at AS decidedAt, u.nickname, a.name AS applianceName, p.width, p.height
+     FROM tickets t JOIN users u ON u.id = t.user_id LEFT JOIN appliances a ON a.id = t.appliance_id JOIN photos p ON p.id = t.rating_photo_id
+     WHERE ${where.sql} ORDER BY t.wall_decided_at DESC, t.id DESC LIMIT ?`,
+    [...where.values, limit + 1],
+  );
+  return rows as WallRow[];
+}
+
+/** Tickets of these stores with a visit booked in [from, to). */
+export async function visitsBetween(db: Db, storeIds: string[], from: Date, to: Date): Promise<TicketRow[]> {
+  if (!storeIds.length) return [];
+  const [rows] = await db.query(`${SELECT} WHERE t.store_id IN (?) AND t.status = 'scheduled' AND t.visit_starts_at >= ? AND t.visit_starts_at < ? ORDER BY t.visit_starts_at`, [storeIds, from, to]);
+  return rows as TicketRow[];
+}
+
+export async function openCount(db: Db, storeIds: string[]): Promise<{ open: number; overdue: number }> {
+  if (!storeIds.length) return { open: 0, overdue: 0 };
+  const [rows] = await db.query(
+    `SELECT COUNT(*) AS open, COALESCE(SUM(status IN ('submitted', 'escalated') AND respond_by <= NOW(3)), 0) AS overdue
+     FROM tickets WHERE store_id IN (?) AND status IN ('submitted', 'escalated', 'accepted', 'scheduled')`,
+    [storeIds],
+  );
+  const r = (rows as { open: number; overdue: number }[])[0];
+  return { open: Number(r.open), overdue: Number(r.overdue) };
 }

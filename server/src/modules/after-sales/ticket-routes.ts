@@ -76,9 +76,9 @@ export function registerTicketRoutes(api: Router, deps: Deps): void {
   });
   defineRoute(api, API_BASE, {
     method: 'post', path: '/store/tickets/:id/refund',
-    summary: 'Refund an accepted return (cash or the store\'s WeChat QR), exactly once per ticket and per order; units and a still-valid coupon come back, commission is reversed',
+    summary: 'Refund an accepted return (cash or the store\'s WeChat QR; online for orders paid online), exactly once per ticket and per order; units and a still-valid coupon come back, commission is reversed',
     tags: ['after-sales'], access: ['store_owner'], params: IdParams, body: RefundBody, response: Ticket,
-    errors: [NOT_FOUND, CONFLICT, { status: 409, code: 'ALREADY_REFUNDED' }, { status: 409, code: 'REFUND_EXCEEDS_PAID' }, { status: 409, code: 'ONLINE_REFUND_UNAVAILABLE' }],
+    errors: [NOT_FOUND, CONFLICT, { status: 409, code: 'ALREADY_REFUNDED' }, { status: 409, code: 'REFUND_EXCEEDS_PAID' }, { status: 409, code: 'REFUND_METHOD_MISMATCH' }],
     handler: ({ params, body, user }) => refundTicket(deps, user!, params.id, body),
   });
 }

@@ -11,13 +11,16 @@ import { findAppliance } from './appliance-repository';
 import { fromStates, kindAllows, OPEN_STATES, TRANSITIONS, type Actor, type TicketAction, type TicketKind, type TicketState } from './ticket-machine';
 import * as repo from './ticket-repository';
 import { ownedStores, readableStores } from './scope';
+import { publishTicketEvent } from './events';
+import { attachPhotos, photosOfTickets, type PhotoRow } from './photos/repository';
+import { photoUrl, presentPhoto } from './photos/service';
 
 /**
  * Service tickets. A villager opens one from an appliance or an order; the store answers within
  * afterSales.respondWithinSeconds or the ticket escalates; every move is one guarded transition
  * (ticket-machine.ts) with one line in the ticket's append-only history.
  */
-export type OpenTicketBody = { kind: TicketKind; applianceId?: string | null; orderId?: string | null; storeId?: string | null; description: string };
+export type OpenTicketBody = { kind: TicketKind; applianceId?: string | null; orderId?: string | null; storeId?: string | null; description: string; photoIds?: string[] };
 
 /** Orders whose goods reached the buyer: only these can be returned or exchanged. */
 const HANDED_OVER = ['picked_up', 'delivered'];
@@ -26,7 +29,7 @@ const DAY_MS = 86_400_000;
 
 function requestHash(body: OpenTicketBody): string {
   return createHash('sha256')
-    .update(JSON.stringify([body.kind, body.applianceId ?? null, body.orderId ?? null, body.storeId ?? null, body.description]))
+    .update(JSON.stringify([body.kind, body.applianceId ?? null, body.orderId ?? null, body.storeId ?? null, body.description, body.photoIds ?? []]))
     .digest('hex');
 }
 
@@ -81,6 +84,8 @@ export async function openTicket(deps: Deps, user: AuthUser, idemKey: string | n
         respondBy: new Date(now.getTime() + deps.config.afterSales.respondWithinSeconds * 1000),
       });
       await repo.insertEvent(conn, { ticketId: id, seq: 1, actorUserId: user.id, actor: 'villager', action: 'submit', fromState: null, toState: 'submitted', note: null });
+      await publishTicketEvent(conn, id, { action: 'submit', actor: 'villager', fromState: null, toState: 'submitted', note: null });
+      await takePhotos(conn, id, user.id, body.photoIds ?? []);
     });
   } catch (err) {
     // A concurrent retry with the same key can hit either unique key first: the key decides.
@@ -95,6 +100,14 @@ export async function openTicket(deps: Deps, user: AuthUser, idemKey: string | n
     throw err;
   }
   return getTicket(deps, id, { userId: user.id });
+}
+
+/** The villager's own photos, not yet on another ticket, or the whole change is undone. */
+async function takePhotos(conn: PoolConnection, ticketId: string, userId: string, photoIds: string[]): Promise<void> {
+  const unique = [...new Set(photoIds)];
+  if ((await attachPhotos(conn, ticketId, userId, unique)) !== unique.length) {
+    throw new AppError(409, 'PHOTO_NOT_AVAILABLE', '照片不存在或已用于其他工单', [{ path: 'body.photoIds', message: 'unknown, not yours, or on another ticket' }]);
+  }
 }
 
 async function replay(deps: Deps, prior: repo.TicketRow, hash: string) {
@@ -121,6 +134,7 @@ export async function moveTicket(deps: Deps, id: string, m: Move): Promise<{ fro
     if (!moved) return null;
     if (m.alongside) await m.alongside(conn);
     await repo.insertEvent(conn, { ticketId: id, seq: moved.version, actorUserId: m.actorUserId, actor: m.actor, action: m.action, fromState: moved.fromState, toState: t.to, note: m.note ?? null });
+    await publishTicketEvent(conn, id, { action: m.action, actor: m.actor, fromState: moved.fromState, toState: t.to, note: m.note ?? null });
     return { fromState: moved.fromState, toState: t.to };
   });
 }
@@ -161,6 +175,7 @@ export async function rateMyTicket(deps: Deps, user: AuthUser, id: string, ratin
       wall_status: rating.showOnWall ? 'pending' : null,
     },
     note: `${rating.stars}星${rating.comment ? `：${rating.comment}` : ''}`,
+    alongside: (conn) => takePhotos(conn, id, user.id, rating.photoId ? [rating.photoId] : []),
   });
   return getTicket(deps, id, { userId: user.id });
 }
@@ -188,7 +203,7 @@ export async function getTicket(deps: Deps, id: string, scope: repo.Scope, opts:
   const row = await repo.findTicket(deps.db, id, scope);
   if (!row) throw notFound('工单不存在');
   const events = (await repo.eventsOf(deps.db, [id])).get(id) ?? [];
-  return presentTicket(row, events, opts);
+  return presentTicket(deps, row, events, await photosOfTickets(deps.db, [id]), opts);
 }
 
 export const getMyTicket = (deps: Deps, user: AuthUser, id: string) => getTicket(deps, id, { userId: user.id });
@@ -201,23 +216,26 @@ export async function listMyTickets(deps: Deps, user: AuthUser, q: { status?: Ti
   const limit = Math.min(q.limit ?? 20, 50);
   const rows = await repo.listUserTickets(deps.db, user.id, { status: q.status, cursor: q.cursor, limit });
   const page = rows.slice(0, limit);
-  const events = await repo.eventsOf(deps.db, page.map((t) => t.id));
-  return { items: page.map((t) => presentTicket(t, events.get(t.id) ?? [])), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+  const [events, photos] = await Promise.all([repo.eventsOf(deps.db, page.map((t) => t.id)), photosOfTickets(deps.db, page.map((t) => t.id))]);
+  return { items: page.map((t) => presentTicket(deps, t, events.get(t.id) ?? [], photos)), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
 }
 
 /** The inbox: `status=open` (default) is everything waiting for the store, nearest deadline first. */
-export async function listStoreTickets(deps: Deps, user: AuthUser, q: { status?: TicketState | 'open' | 'all'; storeId?: string; cursor?: string; limit?: number }) {
+export async function listStoreTickets(deps: Deps, user: AuthUser, q: { status?: TicketState | 'open' | 'all'; storeId?: string; wall?: 'pending' | 'approved' | 'declined'; cursor?: string; limit?: number }) {
   const limit = Math.min(q.limit ?? 20, 50);
   const offset = q.cursor ? Number(q.cursor) : 0;
-  const status = q.status ?? 'open';
+  // Photos waiting for the wall belong to closed tickets: that filter looks at every state.
+  const status = q.status ?? (q.wall ? 'all' : 'open');
   const statuses = status === 'all' ? undefined : status === 'open' ? [...OPEN_STATES] : [status];
-  const rows = await repo.listStoreTickets(deps.db, await readableStores(deps, user), { statuses, storeId: q.storeId, offset, limit });
+  const rows = await repo.listStoreTickets(deps.db, await readableStores(deps, user), { statuses, storeId: q.storeId, wall: q.wall, offset, limit });
   const page = rows.slice(0, limit);
-  const events = await repo.eventsOf(deps.db, page.map((t) => t.id));
-  return { items: page.map((t) => presentTicket(t, events.get(t.id) ?? [], { forStore: true })), nextCursor: rows.length > limit ? String(offset + limit) : null };
+  const [events, photos] = await Promise.all([repo.eventsOf(deps.db, page.map((t) => t.id)), photosOfTickets(deps.db, page.map((t) => t.id))]);
+  return { items: page.map((t) => presentTicket(deps, t, events.get(t.id) ?? [], photos, { forStore: true })), nextCursor: rows.length > limit ? String(offset + limit) : null };
 }
 
-export function presentTicket(t: repo.TicketRow, events: (repo.EventRow & { actorNickname: string | null })[], opts: { forStore?: boolean } = {}, now = new Date()) {
+export function presentTicket(
+  deps: Deps, t: repo.TicketRow, events: (repo.EventRow & { actorNickname: string | null })[], photos: PhotoRow[], opts: { forStore?: boolean } = {}, now = new Date(),
+) {
   const waiting = t.status === 'submitted' || t.status === 'escalated';
   return {
     id: t.id,
@@ -237,7 +255,10 @@ export function presentTicket(t: repo.TicketRow, events: (repo.EventRow & { acto
     closedAt: t.closedAt?.toISOString() ?? null,
     rejectReason: t.rejectReason,
     visit: t.visitId ? { id: t.visitId, startsAt: t.visitStartsAt?.toISOString() ?? null, endsAt: t.visitEndsAt?.toISOString() ?? null } : null,
-    rating: t.ratingStars ? { stars: t.ratingStars, comment: t.ratingComment, photoId: t.ratingPhotoId, wallStatus: t.wallStatus, ratedAt: t.ratedAt?.toISOString() ?? null } : null,
+    rating: t.ratingStars
+      ? { stars: t.ratingStars, comment: t.ratingComment, photoId: t.ratingPhotoId, photoUrl: t.ratingPhotoId ? photoUrl(deps, t.ratingPhotoId) : null, wallStatus: t.wallStatus, ratedAt: t.ratedAt?.toISOString() ?? null }
+      : null,
+    photos: photos.filter((p) => p.ticketId === t.id && p.id !== t.ratingPhotoId).map((p) => presentPhoto(deps, p)),
     refund: t.refundedAt ? { amountFen: t.refundAmountFen ?? 0, method: t.refundMethod ?? '', at: t.refundedAt.toISOString() } : null,
     customer: opts.forStore ? { nickname: t.customerNickname } : null,
     createdAt: t.createdAt.toISOString(),

@@ -17,6 +17,11 @@ export type AdjustmentContext = {
   lines: OrderLine[];
   /** Sum of the lines, before any adjustment. */
   itemsFen: number;
+  /**
+   * The most this adjustment may take off: the items, less what earlier adjustments took, less the
+   * payable floor (safeguards.payableFloorBps of the items), so no stack of credits makes an order free.
+   */
+  roomFen: number;
   now: Date;
 };
 

@@ -31,3 +31,15 @@ export async function orderFacts(db: Db, id: string): Promise<OrderFacts | null>
     items: items.map((i) => ({ skuId: i.skuId, productId: i.productId, productName: i.productName, spec: i.spec, category: i.category, units: i.units, unitPriceFen: i.unitPriceFen })),
   };
 }
+
+/** Orders waiting for pickup at these stores: how many, and the oldest few (the owner's "today"). */
+export async function awaitingPickups(db: Db, storeIds: string[], limit: number): Promise<{ count: number; items: { id: string; buyerNickname: string; createdAt: Date; expiresAt: Date; payableFen: number }[] }> {
+  if (!storeIds.length) return { count: 0, items: [] };
+  const [countRows] = await db.query("SELECT COUNT(*) AS n FROM orders WHERE store_id IN (?) AND status = 'awaiting_pickup'", [storeIds]);
+  const [rows] = await db.query(
+    `SELECT o.id, u.nickname AS buyerNickname, o.created_at AS createdAt, o.expires_at AS expiresAt, o.payable_fen AS payableFen
+     FROM orders o JOIN users u ON u.id = o.user_id WHERE o.store_id IN (?) AND o.status = 'awaiting_pickup' ORDER BY o.created_at LIMIT ?`,
+    [storeIds, limit],
+  );
+  return { count: Number((countRows as { n: number }[])[0].n), items: rows as { id: string; buyerNickname: string; createdAt: Date; expiresAt: Date; payableFen: number }[] };
+}

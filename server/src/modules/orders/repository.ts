@@ -6,6 +6,7 @@ export type OrderRow = {
   id: string; userId: string; storeId: string; status: string; source: string; groupBuyId: string | null; proxyMemberId: string | null;
   couponId: string | null; tradeInQuoteId: string | null; itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number;
   pickupCode: string; paymentMethod: string | null; createdAt: Date; expiresAt: Date; pickedUpAt: Date | null; closedAt: Date | null;
+  paymentMode: 'on_pickup' | 'online'; paidAt: Date | null;
   storeName: string; storeAddress: string; storePhone: string; buyerNickname: string;
 };
 
@@ -15,22 +16,23 @@ const ORDER_SELECT = `SELECT o.id, o.user_id AS userId, o.store_id AS storeId, o
   o.proxy_member_id AS proxyMemberId, o.coupon_id AS couponId, o.trade_in_quote_id AS tradeInQuoteId, o.items_fen AS itemsFen,
   o.coupon_fen AS couponFen, o.trade_in_fen AS tradeInFen, o.payable_fen AS payableFen, o.pickup_code AS pickupCode,
   o.payment_method AS paymentMethod, o.created_at AS createdAt, o.expires_at AS expiresAt, o.picked_up_at AS pickedUpAt,
-  o.closed_at AS closedAt, s.name AS storeName, s.address AS storeAddress, s.phone AS storePhone, u.nickname AS buyerNickname
+  o.closed_at AS closedAt, o.payment_mode AS paymentMode, o.paid_at AS paidAt, s.name AS storeName, s.address AS storeAddress, s.phone AS storePhone, u.nickname AS buyerNickname
   FROM orders o JOIN stores s ON s.id = o.store_id JOIN users u ON u.id = o.user_id`;
 
 type NewOrderRow = {
   id: string; userId: string; storeId: string; source: string; groupBuyId: string | null; groupBuyMemberId: string | null; proxyMemberId: string | null;
   couponId: string | null; tradeInQuoteId: string | null; itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number; pickupCode: string; expiresAt: Date;
+  paymentMode: 'on_pickup' | 'online';
 };
 
 
 export function insertOrderStatement(o: NewOrderRow): { sql: string; values: unknown[] } {
   return {
     sql: `INSERT INTO orders (id, user_id, store_id, status, source, group_buy_id, group_buy_member_id, proxy_member_id, coupon_id, trade_in_quote_id,
-       items_fen, coupon_fen, trade_in_fen, payable_fen, pickup_code, open_pickup_code, expires_at)
-     VALUES (?, ?, ?, 'awaiting_pickup', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       items_fen, coupon_fen, trade_in_fen, payable_fen, pickup_code, open_pickup_code, expires_at, payment_mode)
+     VALUES (?, ?, ?, 'awaiting_pickup', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     values: [o.id, o.userId, o.storeId, o.source, o.groupBuyId, o.groupBuyMemberId, o.proxyMemberId, o.couponId, o.tradeInQuoteId,
-      o.itemsFen, o.couponFen, o.tradeInFen, o.payableFen, o.pickupCode, o.pickupCode, o.expiresAt],
+      o.itemsFen, o.couponFen, o.tradeInFen, o.payableFen, o.pickupCode, o.pickupCode, o.expiresAt, o.paymentMode],
   };
 }
 
@@ -142,22 +144,61 @@ export async function itemsOf(db: Db | PoolConnection, orderIds: string[]): Prom
   return out;
 }
 
-/** Moves an order out of awaiting_pickup exactly once; false when it was not awaiting pickup (or not the caller's). */
-export async function closeOrder(conn: PoolConnection, id: string, to: 'cancelled' | 'expired', guard: { userId?: string }): Promise<boolean> {
+/** The states in which an order still waits for its buyer (delivery adds awaiting_delivery). */
+const OPEN_STATES = "'awaiting_pickup', 'awaiting_delivery'";
+
+export type CloseGuard = { userId?: string; unpaidOnlineCreatedBefore?: Date };
+
+/**
+ * Moves an order out of awaiting_pickup exactly once; false when it was not awaiting pickup (or not
+ * the caller's). An expiry is either the order's own (expires_at passed) or, for an online order
+ * never paid, its pay window (`unpaidOnlineCreatedBefore`).
+ */
+export async function closeOrder(conn: PoolConnection, id: string, to: 'cancelled' | 'expired', guard: CloseGuard): Promise<boolean> {
+  const cond = allOf([
+    ['id = ?', id],
+    ["status = 'awaiting_pickup'"],
+    guard.userId && ['user_id = ?', guard.userId],
+    guard.unpaidOnlineCreatedBefore && ["payment_mode = 'online' AND paid_at IS NULL AND created_at <= ?", guard.unpaidOnlineCreatedBefore],
+    !guard.unpaidOnlineCreatedBefore && to === 'expired' && ['expires_at <= NOW(3)'],
+  ]);
+  const [r] = await conn.query(`UPDATE orders SET status = ?, open_pickup_code = NULL, closed_at = NOW(3) WHERE ${cond.sql}`, [to, ...cond.values]);
+  return (r as { affectedRows: number }).affectedRows === 1;
+}
+
+/**
+ * An online payment accepted for the order, once: only an online order still waiting for its buyer
+ * and not yet paid. False otherwise (cancelled, expired, already paid, or handed over unpaid).
+ */
+export async function markPaid(conn: PoolConnection, id: string): Promise<boolean> {
   const [r] = await conn.query(
-    `UPDATE orders SET status = ?, open_pickup_code = NULL, closed_at = NOW(3)
-     WHERE id = ? AND status = 'awaiting_pickup' ${guard.userId ? 'AND user_id = ?' : ''} ${to === 'expired' ? 'AND expires_at <= NOW(3)' : ''}`,
-    guard.userId ? [to, id, guard.userId] : [to, id],
+    `UPDATE orders SET paid_at = NOW(3) WHERE id = ? AND payment_mode = 'online' AND paid_at IS NULL AND status IN (${OPEN_STATES})`,
+    [id],
   );
   return (r as { affectedRows: number }).affectedRows === 1;
 }
 
-/** The handover, exactly once, and only at the owner's own stores (ownership is part of the update). */
-export async function markPickedUp(conn: PoolConnection, id: string, ownerId: string, paymentMethod: string): Promise<boolean> {
+/** Online orders never paid, created before the cutoff, still waiting for their buyer. */
+export async function unpaidOnlineOrders(db: Db, createdBefore: Date, limit: number): Promise<string[]> {
+  const [rows] = await db.query(
+    `SELECT id FROM orders WHERE payment_mode = 'online' AND status IN (${OPEN_STATES}) AND paid_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?`,
+    [createdBefore, limit],
+  );
+  return (rows as { id: string }[]).map((r) => r.id);
+}
+
+/**
+ * The handover, exactly once, only at the owner's own stores, only with the order's pickup code, and
+ * for an order with a trade-in only with the store's inspection; `prepaid` only for an order paid online, and
+ * an order paid online only as `prepaid` (nobody pays twice): every condition is part of the update.
+ */
+export async function markPickedUp(conn: PoolConnection, h: { id: string; ownerId: string; code: string; paymentMethod: string; inspected: boolean }): Promise<boolean> {
   const [r] = await conn.query(
     `UPDATE orders SET status = 'picked_up', open_pickup_code = NULL, picked_up_at = NOW(3), payment_method = ?
-     WHERE id = ? AND status = 'awaiting_pickup' AND store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
-    [paymentMethod, id, ownerId],
+     WHERE id = ? AND status = 'awaiting_pickup' AND open_pickup_code = ? AND (trade_in_quote_id IS NULL OR ?)
+       AND store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)
+       AND (? = 'prepaid') = (paid_at IS NOT NULL)`,
+    [h.paymentMethod, h.id, h.code, h.inspected, h.ownerId, h.paymentMethod],
   );
   return (r as { affectedRows: number }).affectedRows === 1;
 }

@@ -68,8 +68,13 @@ export const ordersModule: Module = {
       handler: ({ body, user }) => verifyPickupCode(deps, user!, body.code),
     });
     defineRoute(api, API_BASE, {
-      method: 'post', path: '/store/pickups/:orderId/confirm', summary: 'Hand the goods over: picked_up, exactly once', tags: ['store'],
-      access: ['store_owner'], params: OrderIdParams, body: ConfirmBody, errors: [{ status: 409, code: 'ALREADY_PICKED_UP' }],
+      method: 'post', path: '/store/pickups/:orderId/confirm',
+      summary: "Hand the goods over: picked_up, exactly once, with the order's pickup code (the buyer is there) and, for a trade-in, the inspection of the old unit",
+      tags: ['store'], access: ['store_owner'], params: OrderIdParams, body: ConfirmBody,
+      errors: [
+        { status: 400, code: 'VALIDATION_FAILED' }, { status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'ALREADY_PICKED_UP' }, { status: 409, code: 'PICKUP_CODE_MISMATCH' },
+        { status: 409, code: 'ORDER_NOT_CANCELLABLE' }, { status: 409, code: 'ORDER_PREPAID' }, { status: 409, code: 'ORDER_NOT_PAID' }, { status: 429, code: 'RATE_LIMITED' },
+      ],
       handler: ({ params, body, user }) => confirmPickup(deps, user!, params.orderId, body),
     });
   },

@@ -8,9 +8,13 @@ export const CreateOrderBody = z
     items: z.array(z.object({ skuId: Id, units: z.number().int().min(1).max(99) }).strict()).min(1).max(20),
     couponId: Id.nullable().optional(),
     tradeInQuoteId: Id.nullable().optional(),
+    /** on_pickup (default): at the counter or on delivery; online: WeChat Pay before pickup (POST /orders/:id/pay). */
+    payment: z.enum(['on_pickup', 'online']).optional(),
   })
   .strict()
   .openapi('CreateOrderBody');
+
+export const PaymentMode = z.enum(['on_pickup', 'online']);
 
 export const OrderStatus = z.enum(['awaiting_pickup', 'picked_up', 'cancelled', 'expired', 'refunded']);
 
@@ -28,10 +32,13 @@ export const Order = z
     store: z.object({ id: z.string(), name: z.string(), address: z.string(), phone: z.string() }),
     createdAt: z.string(),
     expiresAt: z.string(),
+    paymentMode: PaymentMode,
+    /** When the online payment was accepted; null until then, and for orders paid at pickup. */
+    paidAt: z.string().nullable(),
   })
   .openapi('Order');
 
-export const PlacedOrder = z.object({ id: z.string(), status: z.literal('awaiting_pickup'), pickupCode: z.string(), price: Price }).openapi('PlacedOrder');
+export const PlacedOrder = z.object({ id: z.string(), status: z.literal('awaiting_pickup'), pickupCode: z.string(), price: Price, paymentMode: PaymentMode }).openapi('PlacedOrder');
 
 export const IdParams = z.object({ id: z.string().min(1).max(40) }).strict();
 export const OrderIdParams = z.object({ orderId: z.string().min(1).max(40) }).strict();
@@ -40,6 +47,8 @@ export const VerifyBody = z.object({ code: z.string().regex(/^\d{8}$/, 'an 8-dig
 
 export const ConfirmBody = z
   .object({
+    /** The buyer's pickup code: the goods are handed over only with the buyer (or their code) at the counter. */
+    code: z.string().regex(/^\d{8}$/, 'an 8-digit pickup code'),
     paymentMethod: z.enum(['cash', 'wechat_qr', 'prepaid']),
     tradeInInspection: z.object({ condition: z.enum(['excellent', 'good', 'fair', 'poor']), working: z.boolean() }).strict().optional(),
   })

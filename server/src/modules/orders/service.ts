@@ -32,10 +32,12 @@ export type PlaceOrderInput = {
   groupBuyId?: string;
   groupBuyMemberId?: string;
   proxyMemberId?: string;
+  /** online: paid through WeChat Pay before pickup (payments module); an order with nothing to pay is paid at pickup. */
+  paymentMode?: 'on_pickup' | 'online';
 };
 
 export type Price = { itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number };
-export type PlacedOrder = { id: string; status: 'awaiting_pickup'; pickupCode: string; price: Price };
+export type PlacedOrder = { id: string; status: 'awaiting_pickup'; pickupCode: string; price: Price; paymentMode: 'on_pickup' | 'online' };
 
 /** 8 digits from a CSPRNG: 10^8 codes, so an open order's code cannot be guessed in the few tries verification allows. */
 export function newPickupCode(): string {
@@ -100,20 +102,22 @@ export async function placeOrderInTx(
   });
   const itemsFen = lines.reduce((n, l) => n + l.units * l.unitPriceFen, 0);
   const orderId = newId();
-  const ctx = { conn, deps, userId: input.userId, orderId, lines, itemsFen, now: new Date() };
-  const couponFen = input.couponId ? Math.min(itemsFen, await couponAdjustment.apply(ctx, input.couponId)) : 0;
-  const tradeInFen = input.tradeInQuoteId ? await tradeInAdjustment.apply(ctx, input.tradeInQuoteId) : 0;
+  const floorFen = Math.ceil((itemsFen * deps.config.safeguards.payableFloorBps) / 10_000);
+  const ctx = { conn, deps, userId: input.userId, orderId, lines, itemsFen, roomFen: itemsFen - floorFen, now: new Date() };
+  const couponFen = input.couponId ? Math.min(ctx.roomFen, await couponAdjustment.apply(ctx, input.couponId)) : 0;
+  const tradeInFen = input.tradeInQuoteId ? await tradeInAdjustment.apply({ ...ctx, roomFen: ctx.roomFen - couponFen }, input.tradeInQuoteId) : 0;
   const payableFen = Math.max(0, itemsFen - couponFen - tradeInFen);
+  const paymentMode = input.paymentMode === 'online' && payableFen > 0 ? 'online' : 'on_pickup';
   const expiresAt = expiry(deps);
   for (let attempt = 0; ; attempt++) {
     const pickupCode = newPickupCode();
-    const placed: PlacedOrder = { id: orderId, status: 'awaiting_pickup', pickupCode, price: { itemsFen, couponFen, tradeInFen, payableFen } };
+    const placed: PlacedOrder = { id: orderId, status: 'awaiting_pickup', pickupCode, price: { itemsFen, couponFen, tradeInFen, payableFen }, paymentMode };
     try {
       await batch(conn, [
         repo.insertOrderStatement({
           id: orderId, userId: input.userId, storeId: input.storeId, source: input.source, groupBuyId: input.groupBuyId ?? null,
           groupBuyMemberId: input.groupBuyMemberId ?? null, proxyMemberId: input.proxyMemberId ?? null, couponId: input.couponId ?? null,
-          tradeInQuoteId: input.tradeInQuoteId ?? null, itemsFen, couponFen, tradeInFen, payableFen, pickupCode, expiresAt,
+          tradeInQuoteId: input.tradeInQuoteId ?? null, itemsFen, couponFen, tradeInFen, payableFen, pickupCode, expiresAt, paymentMode,
         }),
         repo.insertItemsStatement(lines.map((l) => ({ orderId, skuId: l.skuId, productId: l.productId, productName: skus.get(l.skuId)!.productName, spec: skus.get(l.skuId)!.spec, category: l.category, units: l.units, unitPriceFen: l.unitPriceFen }))),
         repo.insertAuditStatement({ orderId, actorUserId: input.userId, action: 'create', fromState: null, toState: 'awaiting_pickup', detail: { source: input.source } }),
@@ -199,10 +203,12 @@ export async function placeGroupOrdersInTx(
 
 export const writeAudit = repo.insertAudit;
 
-type CreateOrderBody = { storeId: string; items: { skuId: string; units: number }[]; couponId?: string | null; tradeInQuoteId?: string | null };
+type CreateOrderBody = { storeId: string; items: { skuId: string; units: number }[]; couponId?: string | null; tradeInQuoteId?: string | null; payment?: 'on_pickup' | 'online' };
 
 function requestHash(body: CreateOrderBody): string {
-  return createHash('sha256').update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null, ...(body.payment === 'online' ? { payment: 'online' } : {}) }))
+    .digest('hex');
 }
 
 async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null; id: string }, template: SubscribeTemplate, orderId: string, data: Record<string, { value: string }>) {
@@ -229,7 +235,7 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
       try {
         const order = await placeOrderInTx(
           conn, deps,
-          { userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct' },
+          { userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct', paymentMode: body.payment },
           (placed) => [repo.completeIdempotencyKeyStatement(user.id, key, 201, placed)],
           [repo.claimIdempotencyKeyStatement(user.id, key, hash)],
         );
@@ -265,6 +271,8 @@ export function presentOrder(o: repo.OrderRow, items: repo.ItemRow[], opts: { sh
     couponId: o.couponId,
     tradeInQuoteId: o.tradeInQuoteId,
     paymentMethod: o.paymentMethod,
+    paymentMode: o.paymentMode,
+    paidAt: o.paidAt ? o.paidAt.toISOString() : null,
     createdAt: o.createdAt.toISOString(),
     expiresAt: o.expiresAt.toISOString(),
     pickedUpAt: o.pickedUpAt ? o.pickedUpAt.toISOString() : null,
@@ -287,7 +295,7 @@ export async function getMyOrder(deps: Deps, user: AuthUser, id: string) {
   return presentOrder(o, items.get(id) ?? [], { showCode: true });
 }
 
-async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to: 'cancelled' | 'expired', actor: string | null, guard: { userId?: string }): Promise<boolean> {
+async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to: 'cancelled' | 'expired', actor: string | null, guard: repo.CloseGuard): Promise<boolean> {
   if (!(await repo.closeOrder(conn, id, to, guard))) return false;
   await repo.returnUnits(conn, id);
   await repo.releaseHolds(conn, id);
@@ -317,6 +325,34 @@ export async function expireOverdueOrders(deps: Deps, batch = 200): Promise<numb
   return expired;
 }
 
+// What the payments module asks of orders (it never writes the orders table itself).
+
+/** The order a buyer is about to pay online, or null when it is not theirs. */
+export async function orderToPay(deps: Deps, userId: string, orderId: string) {
+  const o = await repo.findOrder(deps.db, { id: orderId, userId });
+  if (!o) return null;
+  const items = (await repo.itemsOf(deps.db, [orderId])).get(orderId) ?? [];
+  return {
+    id: o.id, userId: o.userId, storeId: o.storeId, storeName: o.storeName, status: o.status, paymentMode: o.paymentMode, paid: o.paidAt !== null,
+    payableFen: o.payableFen, createdAt: o.createdAt, items: items.map((i) => ({ name: i.productName, units: i.units })),
+  };
+}
+
+/** Inside the payment's transaction: the order is paid, once, if it still waits for its buyer; false otherwise (then the payment is refunded). */
+export async function markOrderPaid(conn: PoolConnection, orderId: string, paymentId: string): Promise<boolean> {
+  if (!(await repo.markPaid(conn, orderId))) return false;
+  await repo.insertAudit(conn, { orderId, actorUserId: null, action: 'paid_online', fromState: null, toState: null, detail: { paymentId } });
+  return true;
+}
+
+/** Online orders never paid within their window (the payments job closes their WeChat side first). */
+export const unpaidOnlineOrders = (deps: Deps, createdBefore: Date, limit = 200) => repo.unpaidOnlineOrders(deps.db, createdBefore, limit);
+
+/** Expires an online order never paid within its window: units, coupon and trade-in quote go back, exactly once. */
+export async function expireUnpaidOnlineOrder(deps: Deps, orderId: string, createdBefore: Date): Promise<boolean> {
+  return withTransaction(deps.db, (conn) => closeAndRelease(conn, deps, orderId, 'expired', null, { unpaidOnlineCreatedBefore: createdBefore }));
+}
+
 // The store owner's console.
 
 export async function listStorePickups(deps: Deps, owner: AuthUser, q: { status?: string; cursor?: string; limit?: number }) {
@@ -344,13 +380,15 @@ const alreadyPickedUp = (pickedUpAt: Date | null) =>
  * waiting while guessing is cut off; a code already handed over at this store is 409 with the
  * time, a code unknown at the owner's stores (another store's included) is 404.
  */
+/** Failed pickup-code attempts (verify or confirm) count against these: per owner, consecutive; per store. */
+const pickupCodeBudgets = (owner: AuthUser): FailureBudget[] => [
+  { name: 'pickupVerifyFailuresPerOwner', key: owner.id, clearedBySuccess: true },
+  ...owner.storeIds.map((storeId) => ({ name: 'pickupVerifyFailuresPerStore' as const, key: storeId, clearedBySuccess: false })),
+];
+
 export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string) {
-  const budgets: FailureBudget[] = [
-    { name: 'pickupVerifyFailuresPerOwner', key: owner.id, clearedBySuccess: true },
-    ...owner.storeIds.map((storeId) => ({ name: 'pickupVerifyFailuresPerStore' as const, key: storeId, clearedBySuccess: false })),
-  ];
   const o = await limitFailures(
-    deps, budgets,
+    deps, pickupCodeBudgets(owner),
     async () => {
       const found = await repo.findOrderByCodeAtOwnerStores(deps.db, code, owner.id);
       if (!found) throw notFound('本店没有这个提货码的待提货订单');
@@ -365,9 +403,22 @@ export async function verifyPickupCode(deps: Deps, owner: AuthUser, code: string
   return { ...presentOrder(o, items.get(o.id) ?? [], { showCode: false }), buyer: { nickname: o.buyerNickname }, tradeIn };
 }
 
-export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string, input: { paymentMethod: string; tradeInInspection?: TradeInInspection }) {
+/**
+ * The handover at the counter. It needs the buyer: the order's pickup code must come with it (a
+ * wrong code counts against the same budgets of failed look-ups as verify, so confirm is no way to
+ * guess codes), and an order that carries a trade-in needs the store's inspection of the old unit.
+ */
+export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string, input: { code: string; paymentMethod: string; tradeInInspection?: TradeInInspection }) {
+  const result = await limitFailures(deps, pickupCodeBudgets(owner), () => handOver(deps, owner, orderId, input), (err) => err instanceof AppError && err.code === 'PICKUP_CODE_MISMATCH', (wait) => `提货码核验失败次数过多，请 ${wait}后再试`);
+  const o = (await repo.findOrder(deps.db, { id: orderId, ownerId: owner.id }))!;
+  void notifyBuyer(deps, o.userId, 'orderPickedUp', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
+  const items = await repo.itemsOf(deps.db, [orderId]);
+  return { ...presentOrder(o, items.get(orderId) ?? [], { showCode: false }), tradeIn: result.tradeIn ? { ...result.tradeIn, differenceFen: result.tradeIn.finalFen - result.tradeIn.quotedFen } : null };
+}
+
+async function handOver(deps: Deps, owner: AuthUser, orderId: string, input: { code: string; paymentMethod: string; tradeInInspection?: TradeInInspection }) {
   const result = await withTransaction(deps.db, async (conn) => {
-    if (!(await repo.markPickedUp(conn, orderId, owner.id, input.paymentMethod))) return null;
+    if (!(await repo.markPickedUp(conn, { id: orderId, ownerId: owner.id, code: input.code, paymentMethod: input.paymentMethod, inspected: Boolean(input.tradeInInspection) }))) return null;
     await repo.releaseHolds(conn, orderId);
     let tradeIn: { quotedFen: number; finalFen: number } | null = null;
     if (input.tradeInInspection) {
@@ -381,15 +432,16 @@ export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string
     await publishOrderEvent(conn, 'order.picked_up', orderId);
     return { tradeIn };
   });
+  if (result) return result;
+  // Nothing moved: say why, from the order as it stands (another store's order is as absent as a missing one).
   const o = await repo.findOrder(deps.db, { id: orderId, ownerId: owner.id });
   if (!o) throw notFound('订单不存在');
-  if (!result) {
-    if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
-    throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
-  }
-  void notifyBuyer(deps, o.userId, 'orderPickedUp', orderId, { thing1: { value: '您已在门店提货' }, amount2: { value: (o.payableFen / 100).toFixed(2) } });
-  const items = await repo.itemsOf(deps.db, [orderId]);
-  return { ...presentOrder(o, items.get(orderId) ?? [], { showCode: false }), tradeIn: result.tradeIn ? { ...result.tradeIn, differenceFen: result.tradeIn.finalFen - result.tradeIn.quotedFen } : null };
+  if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
+  if (o.status !== 'awaiting_pickup') throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
+  if (o.pickupCode !== input.code) throw new AppError(409, 'PICKUP_CODE_MISMATCH', '提货码不对，请让顾客出示本单的提货码', [{ path: 'body.code', message: "not this order's pickup code" }]);
+  if (o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
+  if (!o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
+  throw validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
 }
 
 export type { Db };

@@ -2,13 +2,28 @@ import type { TradeInAdjustment } from '../orders/adjustments';
 import { conflict, notFound } from '../../lib/errors';
 import { priceTradeIn } from './pricing';
 import type { QuoteAnswers } from './schemas';
+import type { TradeInRules } from './rules';
+import type { TradeInCategory } from './categories';
 import { parseStoredRules } from './service';
 import * as repo from './repository';
 
 /**
+ * The most a trade-in may credit against new appliances of its category worth `newItemsFen`,
+ * under the rules' cap for that category (a share of the new items' price and a fixed maximum).
+ * A rule version published before caps existed has none: the payable floor still holds.
+ */
+export function creditCapOf(rules: TradeInRules, category: TradeInCategory, newItemsFen: number): number {
+  const cap = rules.categories[category].creditCap;
+  if (!cap) return newItemsFen;
+  return Math.min(cap.maxFen, Math.floor((newItemsFen * cap.maxBpsOfNewItem) / 10_000));
+}
+
+/**
  * A trade-in quote on an order, inside the order's transaction. The credit is the quote's total
- * (value + subsidy), at most what the order's new appliances of that category cost; the quote
- * becomes the order's by a conditional UPDATE, so a quote credits one order only.
+ * (value + subsidy), at most the rules' cap for the new items' category and never so much that the
+ * order goes below the payable floor; the cap is kept with the quote, so the store's inspection at
+ * the counter can lower the credit but never raise it past the cap. The quote becomes the order's
+ * by a conditional UPDATE, so a quote credits one order only.
  *
  * 404 NOT_FOUND: no such quote of this user. 409 QUOTE_EXPIRED: past its validity.
  * 409 QUOTE_ALREADY_USED: another order holds it. 409 TRADE_IN_NOT_APPLICABLE: the order holds
@@ -21,8 +36,10 @@ export const tradeInAdjustment: TradeInAdjustment = {
     const expired = () => q.expiresAt.getTime() <= ctx.now.getTime();
     if (expired()) throw conflict('QUOTE_EXPIRED', '估价已过期，请重新估价');
     if (q.orderId) throw conflict('QUOTE_ALREADY_USED', '该估价已用于其他订单');
-    const capFen = ctx.lines.filter((l) => l.category === q.category).reduce((n, l) => n + l.units * l.unitPriceFen, 0);
-    if (capFen === 0) throw conflict('TRADE_IN_NOT_APPLICABLE', '订单里没有同类新家电，不能使用该以旧换新估价');
+    const newItemsFen = ctx.lines.filter((l) => l.category === q.category).reduce((n, l) => n + l.units * l.unitPriceFen, 0);
+    if (newItemsFen === 0) throw conflict('TRADE_IN_NOT_APPLICABLE', '订单里没有同类新家电，不能使用该以旧换新估价');
+    const rules = parseStoredRules(q.ruleVersion, await repo.rulesOfVersion(ctx.conn, q.ruleVersion));
+    const capFen = Math.max(0, Math.min(newItemsFen, creditCapOf(rules, q.category as TradeInCategory, newItemsFen), ctx.roomFen));
     const creditFen = Math.min(q.totalFen, capFen);
     if (!(await repo.takeQuote(ctx.conn, { id: quoteId, userId: ctx.userId, orderId: ctx.orderId, creditFen, creditCapFen: capFen, now: ctx.now }))) {
       throw expired() ? conflict('QUOTE_EXPIRED', '估价已过期，请重新估价') : conflict('QUOTE_ALREADY_USED', '该估价已用于其他订单');

@@ -20,6 +20,11 @@ const CategoryRules = (category: TradeInCategory) => {
       floorFen: Fen,
       /** 以旧换新补贴 when buying a new appliance of the same category: fixedFen + amount × rateBps, at most capFen. */
       subsidy: z.object({ fixedFen: Fen, rateBps: Bps, capFen: Fen }).strict(),
+      /**
+       * The most a trade-in (value + subsidy) takes off new appliances of this category: a share of
+       * their price and a fixed maximum. Optional only so versions published before it still parse.
+       */
+      creditCap: z.object({ maxBpsOfNewItem: Bps, maxFen: Fen }).strict().optional(),
     })
     .strict()
     .refine((r) => r.bands.every((b, i) => i === 0 || b.upTo > r.bands[i - 1].upTo), { message: 'bands must be in ascending upTo order', path: ['bands'] })
