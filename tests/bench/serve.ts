@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { createTestContext } from '../helpers/context';
@@ -46,6 +46,22 @@ async function serve(workers: number, env: Record<string, string>): Promise<Serv
   };
 }
 
+/** WeChat Pay settings production accepts (keys made here; nothing is paid in this benchmark). */
+function productionPay(): Record<string, string> {
+  const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const merchant = pair();
+  const platform = pair();
+  return {
+    WECHATPAY_MCH_ID: '1612345678',
+    WECHATPAY_MERCHANT_SERIAL: randomBytes(20).toString('hex').toUpperCase(),
+    WECHATPAY_MERCHANT_PRIVATE_KEY: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    WECHATPAY_PUBLIC_KEY_ID: `PUB_KEY_ID_${randomBytes(16).toString('hex')}`,
+    WECHATPAY_PUBLIC_KEY: platform.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    WECHATPAY_API_V3_KEY: randomBytes(16).toString('hex'),
+    WECHATPAY_NOTIFY_URL: 'https://xinghuo.example.com/api/v1/wechatpay/notify',
+  };
+}
+
 export default async function run(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 8);
   const connections = Number(args[1] ?? 100);
@@ -61,6 +77,8 @@ export default async function run(args: string[]): Promise<void> {
     PHONE_KEY_HEX: randomBytes(32).toString('hex'),
     PHONE_HASH_KEY_HEX: randomBytes(32).toString('hex'),
     AUTH_TOKEN_KEY_HEX: randomBytes(32).toString('hex'),
+    PHOTO_URL_KEY_HEX: randomBytes(32).toString('hex'),
+    ...productionPay(),
     // The geo index and jobs start in every worker, as in production.
     JOBS_ENABLED: 'true',
   };

@@ -66,7 +66,7 @@ describe('a Redis outage', () => {
       .send({ storeId: 'DEMO-001', items: [{ skuId: 'AC-GREE-1-A', units: 1 }] });
     expect(placed.status).toBe(201);
     expect((await t.http.post('/api/v1/store/pickups/verify').set(auth(owner)).send({ code: placed.body.pickupCode })).status).toBe(200);
-    expect((await t.http.post(`/api/v1/store/pickups/${placed.body.id as string}/confirm`).set(auth(owner)).send({ paymentMethod: 'cash' })).status).toBe(200);
+    expect((await t.http.post(`/api/v1/store/pickups/${placed.body.id as string}/confirm`).set(auth(owner)).send({ code: placed.body.pickupCode, paymentMethod: 'cash' })).status).toBe(200);
     const [rows] = await t.deps.db.query('SELECT status FROM orders WHERE id = ?', [placed.body.id]);
     expect(rows).toEqual([{ status: 'picked_up' }]);
 

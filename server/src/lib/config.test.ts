@@ -28,6 +28,7 @@ const prodSecrets = {
   PHONE_KEY_HEX: 'ab'.repeat(32),
   PHONE_HASH_KEY_HEX: 'cd'.repeat(32),
   AUTH_TOKEN_KEY_HEX: 'ef'.repeat(32),
+  PHOTO_URL_KEY_HEX: '12'.repeat(32),
   ...prodPay,
 };
 
