@@ -1,6 +1,7 @@
 // One jest run for every kind of test; `npm test` (scripts/test.ts) builds the clients first.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' }, module: { type: 'commonjs' } }];
-const common = { transform: { '^.+\\.(t|j)sx?$': swc }, testEnvironment: 'node', rootDir: __dirname };
+// kdbush, geokdbush and tinyqueue ship ES modules only: Node 20 requires them natively, jest needs them compiled.
+const common = { transform: { '^.+\\.(t|j)sx?$': swc }, transformIgnorePatterns: ['/node_modules/(?!(kdbush|geokdbush|tinyqueue)/)'], testEnvironment: 'node', rootDir: __dirname };
 
 module.exports = {
   projects: [

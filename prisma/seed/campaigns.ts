@@ -13,7 +13,7 @@ export function nextFebruary21(now = new Date()): Date {
 
 const KITCHEN_BATH = 'range_hood,gas_hob,integrated_stove,water_heater,dishwasher';
 
-const templates = (prefix: string, scale: 'full' | 'test') => [
+const templates = (prefix: string, scale: 'full' | 'test' | 'chain') => [
   { id: `${prefix}-AC300`, title: '空调 满3000减300', kind: 'threshold', thresholdFen: 300000, discountFen: 30000, categories: 'air_conditioner', total: scale === 'test' ? 50 : 1000, perUserLimit: 1, validDays: 30 },
   { id: `${prefix}-KB200`, title: '厨卫 满2000减200', kind: 'threshold', thresholdFen: 200000, discountFen: 20000, categories: KITCHEN_BATH, total: scale === 'test' ? 50 : 2000, perUserLimit: 2, validDays: 30 },
   { id: `${prefix}-AC100`, title: '空调 立减100', kind: 'direct', thresholdFen: 0, discountFen: 10000, categories: 'air_conditioner', total: scale === 'test' ? 50 : 500, perUserLimit: 1, validDays: 15 },

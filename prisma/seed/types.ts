@@ -7,8 +7,8 @@ export type SeedContext = {
   db: Db;
   prisma: PrismaClient;
   progress: (step: string, done: number, total: number) => void;
-  /** Smaller data for tests (e.g. one province of regions). */
-  scale: 'full' | 'test';
+  /** Smaller data for tests (e.g. one province of regions); `chain` adds a season of a whole chain (chain.ts). */
+  scale: 'full' | 'test' | 'chain';
 };
 
 export type SeedStep = { name: string; run: (ctx: SeedContext) => Promise<void> };

@@ -96,7 +96,7 @@ export function buildApp(deps: Deps): Koa {
 
   const root = new Router();
   const api = new Router();
-  api.use(API_BASE, authenticate(deps.redis, deps.db));
+  api.use(API_BASE, authenticate(deps));
   for (const m of modules) m.register({ root, api, deps });
   app.use(root.routes()).use(root.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods({ throw: true, methodNotAllowed: () => new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法'), notImplemented: () => new AppError(501, 'NOT_IMPLEMENTED', '不支持该请求方法') }));

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 
 /**
@@ -116,4 +117,37 @@ export async function startBaseline(mode: string, env: Record<string, string> = 
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }),
   };
+}
+
+/**
+ * What every benchmark prints beside its own figures, from the same run: the stack's ceilings (the
+ * BFF's GET /healthz, Koa with the full middleware and no work, and a bare node:http route) and the
+ * route at a fixed arrival rate of half of what it reached at saturation (open loop: autocannon's
+ * overallRate), whose p50/p99 say what a user waits when the BFF is not overloaded.
+ */
+export async function ceilingsAndFixedRate(o: {
+  label: string;
+  bffUrl: string;
+  saturation: LoadResult;
+  connections: number;
+  seconds: number;
+  /** The same requests as the saturation run. */
+  load: Omit<LoadOptions, 'name' | 'url' | 'connections' | 'durationSeconds' | 'overallRate'>;
+  targets?: { healthz?: number; p99Ms?: number };
+}): Promise<LoadResult[]> {
+  const healthz = await runLoad({ name: 'BFF GET /healthz (no work)', url: o.bffUrl, connections: o.connections, durationSeconds: o.seconds, request: () => ({ path: '/healthz' }) });
+  const bare = await startBareServer();
+  const ceiling = await runLoad({ name: 'bare node:http', url: bare.url, connections: o.connections, durationSeconds: o.seconds });
+  await bare.close();
+  const rate = Math.max(1, Math.floor(o.saturation.rps / 2));
+  const fixed = await runLoad({ ...o.load, name: `${o.label} at ${rate}/s (half of saturation)`, url: o.bffUrl, connections: o.connections, durationSeconds: o.seconds, overallRate: rate });
+  printResults(`${o.label}: saturation, fixed rate and the ceilings (${o.connections} connections, ${o.seconds} s each)`, [o.saturation, fixed, healthz, ceiling]);
+  const [load1] = loadavg();
+  console.log(`machine: ${availableParallelism()} cores, load average ${load1.toFixed(1)} over the last minute (other work on the machine shares them)`);
+  printRatio(`${o.label}: req/s vs BFF /healthz`, o.saturation.rps, healthz.rps, o.targets?.healthz);
+  printRatio(`${o.label}: req/s vs bare node:http`, o.saturation.rps, ceiling.rps);
+  printRatio('BFF /healthz vs bare node:http', healthz.rps, ceiling.rps);
+  const p99 = o.targets?.p99Ms;
+  console.log(`${o.label} at a fixed ${rate}/s: p50 ${fixed.p50} ms, p99 ${fixed.p99} ms${p99 === undefined ? '' : `  (target p99 < ${p99} ms: ${fixed.p99 < p99 ? 'met' : 'NOT met'})`}; at saturation: p50 ${o.saturation.p50} ms, p99 ${o.saturation.p99} ms`);
+  return [fixed, healthz, ceiling];
 }

@@ -51,7 +51,7 @@ afterAll(async () => {
   await Promise.allSettled([mariadb?.stop(), redis?.stop(), emulator?.close(), balancer?.close()]);
 });
 
-type Fault = { name: string; inject: () => Promise<void> | void; heal: () => Promise<void> | void; downFor: number; dependency: boolean };
+type Fault = { name: string; inject: () => Promise<void> | void; heal: () => Promise<void> | void; downFor: number; dependency: boolean; redis?: boolean };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,17 +62,23 @@ async function runPhase(name: string, load: Workload[], fault: Fault | null, sec
     let n = 0;
     while (!stop) {
       const bff = bffs[(i + n++) % bffs.length];
-      outcomes.push(await w.step(bff.baseUrl).catch((err) => ({ op: w.name, status: 0, acknowledged: null, error: String(err) })));
+      const at = Date.now();
+      const o: Outcome = await w.step(bff.baseUrl).catch((err) => ({ op: w.name, status: 0, acknowledged: null, error: String(err) }));
+      outcomes.push({ ...o, at, ms: Date.now() - at });
       await sleep(5);
     }
   });
   await sleep(1000);
   let during: Outcome[] = [];
+  let downAt = 0;
+  let healedAt = 0;
   if (fault) {
     const mark = outcomes.length;
+    downAt = Date.now();
     await fault.inject();
     await sleep(fault.downFor);
     await fault.heal();
+    healedAt = Date.now();
     // Requests that were in flight while the dependency was down finish around now.
     await sleep(500);
     during = outcomes.slice(mark);
@@ -80,7 +86,7 @@ async function runPhase(name: string, load: Workload[], fault: Fault | null, sec
   await sleep(seconds * 1000);
   stop = true;
   await Promise.all(loops);
-  return { name, outcomes, during };
+  return { name, outcomes, during, downAt, healedAt };
 }
 
 async function waitReady(seconds: number): Promise<boolean> {
@@ -97,7 +103,7 @@ describe('faults', () => {
   it('when Redis, MariaDB, a BFF process and WeChat fail under a mixed load, then nothing acknowledged is lost and no invariant breaks', async () => {
     const load = await Promise.all(workloads.map(async (w) => w.setup({ db, bffs: () => bffs, emulatorUrl: emulator.url })));
     const faults: Fault[] = [
-      { name: 'Redis killed and restarted', dependency: true, downFor: 2500, inject: () => redis.kill(), heal: () => redis.start() },
+      { name: 'Redis killed and restarted', dependency: true, redis: true, downFor: 2500, inject: () => redis.kill(), heal: () => redis.start() },
       { name: 'MariaDB restarted', dependency: true, downFor: 2000, inject: () => mariadb.kill(), heal: () => mariadb.start() },
       {
         name: 'one BFF killed (SIGKILL) and replaced',
@@ -138,6 +144,23 @@ describe('faults', () => {
         // Users sign in again on 401 (a Redis restart loses sessions); a 401 left over is a dependency failure reported as an authentication one.
         const signedOut = mine.filter((o) => o.status === 401);
         if (signedOut.length) problems.push(`${phase.name} / ${w.name}: ${signedOut.length} answers were 401 (${[...new Set(signedOut.map((o) => o.code))].join(', ')})`);
+      }
+      if (fault?.redis) {
+        // Orders, pickups and browsing need nothing of Redis: ≥ 95% of those begun while it was down succeed.
+        for (const op of ['order + pickup', 'browse']) {
+          const begun = phase.outcomes.filter((o) => o.op === op && o.at! >= phase.downAt && o.at! < phase.healedAt);
+          const ok = begun.filter((o) => o.status >= 200 && o.status < 300).length;
+          console.log(`${phase.name} / ${op}: ${ok} of ${begun.length} succeeded while Redis was down`);
+          if (!begun.length || ok / begun.length < 0.95) problems.push(`${phase.name} / ${op}: ${ok} of ${begun.length} succeeded while Redis was down (target ≥ 95%)`);
+        }
+        // Claims answer at once (503) while it is down, and resume — counters rebuilt — within 5 s of its return.
+        const claims = phase.outcomes.filter((o) => o.op === 'coupon claim');
+        const slow = claims.filter((o) => o.at! >= phase.downAt && o.at! < phase.healedAt && o.ms! > 3000);
+        if (slow.length) problems.push(`${phase.name}: ${slow.length} claims took more than 3 s while Redis was down`);
+        const resumed = claims.filter((o) => o.at! >= phase.healedAt && (o.status === 201 || o.status === 409)).sort((a, b) => a.at! + a.ms! - (b.at! + b.ms!))[0];
+        const after = resumed ? resumed.at! + resumed.ms! - phase.healedAt : Infinity;
+        console.log(`${phase.name}: claims answered again ${after} ms after Redis returned`);
+        if (after > 5000) problems.push(`${phase.name}: claims resumed ${after} ms after Redis returned (target ≤ 5 s)`);
       }
       if (fault?.dependency) {
         const statuses = new Set(phase.during.map((o) => o.status));

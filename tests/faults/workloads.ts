@@ -8,7 +8,7 @@ import { payAtCashier } from '../helpers/wechatpay';
  * (a 2xx) and afterwards checks, from MySQL, that every acknowledged write is stored and the
  * capability's invariants hold.
  */
-export type Outcome = { op: string; status: number; code?: string; acknowledged: string | null; error?: string };
+export type Outcome = { op: string; status: number; code?: string; acknowledged: string | null; error?: string; at?: number; ms?: number };
 
 export type Workload = {
   name: string;
@@ -61,10 +61,10 @@ const firstLogins: WorkloadFactory = {
 };
 
 /**
- * Signed-in users. Redis keeps no sessions across its restart, so, like the client, a user who gets
- * 401 signs in again. When that sign-in fails (MariaDB or WeChat still down), the outcome is what
- * the sign-in answered (503, 502): reporting the stale 401 instead made a dependency failure look
- * like an authentication failure in the table.
+ * Signed-in users. Sessions are MySQL rows (a Redis restart keeps them), but like the client, a
+ * user who gets 401 signs in again. When that sign-in fails (MariaDB or WeChat still down), the
+ * outcome is what the sign-in answered (503, 502): reporting the stale 401 instead made a
+ * dependency failure look like an authentication failure in the table.
  */
 class Users {
   private tokens = new Map<string, string>();
@@ -264,6 +264,31 @@ const groupBuyJoins: WorkloadFactory = {
   },
 };
 
+/** Browsing as a villager does: nearest stores, the catalogue, the store's group-buys, my orders. Nothing to store. */
+const browsing: WorkloadFactory = {
+  name: 'browse',
+  async setup({ bffs }) {
+    const base = () => bffs()[0].baseUrl;
+    const villagers = await Users.create(base(), `fault_browser_${randomBytes(2).toString('hex')}`, 10);
+    const pages = [
+      '/api/v1/stores/nearby?lat=38.8738&lng=115.4646&radiusKm=20',
+      '/api/v1/products?limit=20',
+      '/api/v1/group-buys?storeId=DEMO-001',
+      '/api/v1/orders',
+      '/api/v1/me',
+    ];
+    let n = 0;
+    return {
+      name: 'browse',
+      async step(baseUrl) {
+        const r = await villagers.call(villagers.pick(), baseUrl, 'GET', pages[n++ % pages.length]);
+        return { op: 'browse', status: r.status, code: r.code, acknowledged: null };
+      },
+      verify: () => Promise.resolve({ stored: 0, lost: 0, invariantViolations: [] }),
+    };
+  },
+};
+
 /**
  * Online payments: a buyer orders with `payment: "online"`, gets the signed parameters and pays in
  * WeChat's cashier (the emulator). Acknowledged: WeChat took the money. Stored: the payment is paid
@@ -316,4 +341,4 @@ const onlinePayments: WorkloadFactory = {
 };
 
 // One line per capability's workload.
-export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, groupBuyJoins, ordersAndPickups, onlinePayments];
+export const workloads: WorkloadFactory[] = [firstLogins, couponClaims, groupBuyJoins, ordersAndPickups, onlinePayments, browsing];

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('on a Redis Cluster', () => {
-  it('when users log in, then sessions live in the cluster and the API answers', async () => {
+  it('when users log in, then the API answers on the cluster (session evictions subscribed there too)', async () => {
     const tokens = await Promise.all(['demo_villager', 'demo_owner', 'cluster_user_1', 'cluster_user_2'].map((o) => t.login(o)));
     for (const token of tokens) expect((await t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     expect((await t.http.get('/readyz')).status).toBe(200);

@@ -21,6 +21,7 @@ test('when Redis goes down and comes back empty, then nearby answers the same st
   const before = [];
   for (const p of points) before.push((await t.http.get(url(p))).body.items);
   expect(before[0][0].id).toBe('DEMO-001');
+  for (let i = 0; i < 50 && !(await t.deps.redis.exists(BUILT_KEY)); i++) await new Promise((r) => setTimeout(r, 100));
   expect(await t.deps.redis.exists(BUILT_KEY)).toBe(1);
 
   await redis.kill();
@@ -38,7 +39,11 @@ test('when Redis goes down and comes back empty, then nearby answers the same st
   expect(await t.deps.redis.exists(BUILT_KEY)).toBe(0);
   const again = await t.http.get(url(points[0]));
   expect(again.body.items).toEqual(before[0]);
-  for (let i = 0; i < 50 && !(await t.deps.redis.exists(BUILT_KEY)); i++) await new Promise((r) => setTimeout(r, 100));
+  // Searches go on meanwhile (they check the index's version once a second and find it missing).
+  for (let i = 0; i < 100 && !(await t.deps.redis.exists(BUILT_KEY)); i++) {
+    await t.http.get(url(points[0]));
+    await new Promise((r) => setTimeout(r, 100));
+  }
   expect(await t.deps.redis.exists(BUILT_KEY)).toBe(1);
   for (let i = 0; i < points.length; i++) expect((await t.http.get(url(points[i]))).body.items).toEqual(before[i]);
 });

@@ -167,7 +167,11 @@ describe('stores', () => {
     await t.deps.redis.del(geoKey(), geoKey('appliance'), geoKey('smart_kitchen'), BUILT_KEY);
     const res = await t.http.get('/api/v1/stores/nearby?lat=38.8738&lng=115.4646&limit=3');
     expect(res.body.items[0].id).toBe('DEMO-001');
-    for (let i = 0; i < 50 && !(await t.deps.redis.exists(BUILT_KEY)); i++) await new Promise((r) => setTimeout(r, 100));
+    // Searches go on meanwhile (they check the index's version once a second and find it missing).
+    for (let i = 0; i < 100 && !(await t.deps.redis.exists(BUILT_KEY)); i++) {
+      expect((await t.http.get('/api/v1/stores/nearby?lat=38.8738&lng=115.4646&limit=3')).body.items[0].id).toBe('DEMO-001');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const [{ n }] = await rows<{ n: number }>('SELECT COUNT(*) AS n FROM stores');
     expect(await t.deps.redis.zcard(geoKey())).toBe(Number(n));
     const [{ k }] = await rows<{ k: number }>("SELECT COUNT(*) AS k FROM stores WHERE type = 'smart_kitchen'");

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import { luaCommand, type RedisClient } from './redis';
+import type { RedisClient } from './redis';
+import { broadcastEviction, endSessionRecord, insertSession, issueToken, listenForEvictions, SessionCache, verifyToken } from './sessions';
 import type { Db } from './db';
 import { unauthenticated } from './errors';
 
@@ -12,55 +12,48 @@ export type AuthUser = { id: string; nickname: string; roles: Role[]; storeIds: 
 /** What a client sees of a user (the openid stays on the server). */
 export const publicUser = (u: AuthUser) => ({ id: u.id, nickname: u.nickname, roles: u.roles, storeIds: u.storeIds });
 
-type Session = { userId: string; sessionKey: string };
+/** Each process's sessions, per Redis client (one per Deps); see lib/sessions.ts for the bound. */
+const caches = new WeakMap<RedisClient, { cache: SessionCache<AuthUser>; stop: () => void }>();
 
-/**
- * A token is the user's id followed by 32 random bytes (base64url). The id lets a request read its
- * session, the cached user and the user's cache generation in one MGET: all three keys carry the
- * user's hash tag, so they sit in one Redis Cluster slot. Redis keeps only the token's hash.
- */
-const TOKEN = /^([0-9A-Z]{26})([A-Za-z0-9_-]{43})$/;
-const sessionKey = (userId: string, token: string) => `session:{${userId}}:${createHash('sha256').update(token).digest('hex')}`;
-const userKey = (userId: string) => `user:{${userId}}`;
-const userGenKey = (userId: string) => `user:{${userId}}:gen`;
-const parseToken = (token: string) => {
-  const m = TOKEN.exec(token);
-  return m ? { userId: m[1], key: sessionKey(m[1], token) } : null;
+const cacheOf = (redis: RedisClient, ttlSeconds = 10) => {
+  let c = caches.get(redis);
+  if (!c) caches.set(redis, (c = { cache: new SessionCache<AuthUser>(ttlSeconds * 1000), stop: () => {} }));
+  return c.cache;
 };
 
-/** How long a loaded user (roles, stores) is kept in Redis; changes invalidate it at once (`forgetUser`). */
-const USER_CACHE_SECONDS = 60;
-
-/** Opaque random tokens; Redis keeps only their hash, with the session's expiry. */
-export async function createSession(redis: RedisClient, userId: string, wechatSessionKey: string, ttlSeconds: number) {
-  const token = `${userId}${randomBytes(32).toString('base64url')}`;
-  const session: Session = { userId, sessionKey: wechatSessionKey };
-  await redis.set(sessionKey(userId, token), JSON.stringify(session), 'EX', ttlSeconds);
-  return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
+/** Starts the process's session cache and its eviction listener (createDeps); `stopSessionCache` ends it. */
+export function startSessionCache(redis: RedisClient, ttlSeconds: number, onError: (err: Error) => void): void {
+  const cache = new SessionCache<AuthUser>(ttlSeconds * 1000);
+  caches.set(redis, { cache, stop: listenForEvictions(redis, cache, onError) });
 }
 
-export async function endSession(redis: RedisClient, token: string): Promise<void> {
-  const parsed = parseToken(token);
-  if (parsed) await redis.del(parsed.key);
+export function stopSessionCache(redis: RedisClient): void {
+  caches.get(redis)?.stop();
+}
+
+/** A signed token naming a new MySQL session row; nothing of it is kept in Redis. */
+export async function createSession(db: Db, tokenKey: Buffer, userId: string, ttlSeconds: number) {
+  const { sessionId, token } = issueToken(tokenKey, userId);
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  await insertSession(db, sessionId, userId, expiresAt);
+  return { token, expiresAt };
+}
+
+export async function endSession(db: Db, redis: RedisClient, tokenKey: Buffer, token: string): Promise<void> {
+  const ids = verifyToken(tokenKey, token);
+  if (!ids) return;
+  await endSessionRecord(db, ids.sessionId);
+  cacheOf(redis).forgetSession(ids.sessionId);
+  await broadcastEviction(redis, `s:${ids.sessionId}`);
 }
 
 /**
- * Call after a user's roles, stores or account change (after the commit): drops the cached user and
- * moves its generation on, so a request that loaded the old rows before the change cannot put them
- * back (it stores only if the generation it read is still current).
+ * Call after a user's roles, stores or account change (after the commit): every process drops the
+ * sessions it kept for the user and reads them again (at once here, through Redis elsewhere).
  */
 export async function forgetUser(redis: RedisClient, userId: string): Promise<void> {
-  await redis.multi().incr(userGenKey(userId)).expire(userGenKey(userId), USER_CACHE_SECONDS * 2).del(userKey(userId)).exec();
-}
-
-// KEYS: 1 user, 2 generation; ARGV: 1 the user as JSON, 2 the generation read before loading, 3 seconds.
-const CACHE_USER_LUA = `if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[2] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3]) return 1`;
-const cacheUserScript = luaCommand<number>('cacheUser', 2, CACHE_USER_LUA);
-
-/** Keeps a user loaded from MySQL, unless `forgetUser` ran since `generation` was read. */
-export async function cacheUser(redis: RedisClient, user: AuthUser, generation: string | null): Promise<boolean> {
-  return (await cacheUserScript(redis, userKey(user.id), userGenKey(user.id), JSON.stringify(user), generation ?? '0', USER_CACHE_SECONDS)) === 1;
+  cacheOf(redis).forgetUser(userId);
+  await broadcastEviction(redis, `u:${userId}`);
 }
 
 /** Every way a presented token can fail answers the same 401: the client signs in again. */
@@ -83,8 +76,13 @@ export async function loadUser(db: Db, userId: string): Promise<AuthUser | null>
        FROM users u WHERE u.id = ? AND u.deleted_at IS NULL`,
     [userId],
   );
-  const row = (rows as { id: string; nickname: string; openid: string | null; roles: string | null; store_ids: string | null }[])[0];
-  if (!row) return null;
+  const row = (rows as UserRow[])[0];
+  return row ? toAuthUser(row) : null;
+}
+
+type UserRow = { id: string; nickname: string; openid: string | null; roles: string | null; store_ids: string | null };
+
+const toAuthUser = (row: UserRow): AuthUser => {
   const roles = new Set<Role>(['villager', ...((row.roles ? row.roles.split(',') : []) as Role[])]);
   return {
     id: row.id,
@@ -93,28 +91,43 @@ export async function loadUser(db: Db, userId: string): Promise<AuthUser | null>
     storeIds: row.store_ids ? row.store_ids.split(',') : [],
     openid: row.openid,
   };
+};
+
+/** A live session and its user in one query; null when ended, expired, or the account is gone. */
+async function loadSession(db: Db, sessionId: string, userId: string): Promise<{ expiresAt: number; user: AuthUser } | null> {
+  const [rows] = await db.query(
+    `SELECT s.expires_at, u.id, u.nickname, u.openid,
+            (SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.user_id = u.id) AS roles,
+            (SELECT GROUP_CONCAT(o.store_id ORDER BY o.store_id) FROM store_owners o WHERE o.user_id = u.id) AS store_ids
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ? AND s.user_id = ? AND s.ended_at IS NULL AND s.expires_at > NOW(3) AND u.deleted_at IS NULL`,
+    [sessionId, userId],
+  );
+  const row = (rows as (UserRow & { expires_at: Date })[])[0];
+  return row ? { expiresAt: row.expires_at.getTime(), user: toAuthUser(row) } : null;
 }
 
 /**
- * Sets ctx.state.user when a valid token is presented; a presented but bad token is 401. One Redis
- * round trip in the common case (session, cached user, generation); MySQL only on a cache miss.
+ * Sets ctx.state.user when a valid token is presented; a presented but bad token is 401. The
+ * signature is checked first (no I/O); then the process's cache, and MySQL only on a miss — Redis
+ * is not asked at all, so signed-in users keep working while it is down. MySQL down on a miss is
+ * 503 (never 401: the session may well be valid).
  */
-export function authenticate(redis: RedisClient, db: Db) {
+export function authenticate(deps: { db: Db; redis: RedisClient; config: { auth: { tokenKeyHex: string; sessionCacheSeconds: number } } }) {
+  const key = Buffer.from(deps.config.auth.tokenKeyHex, 'hex');
+  const cache = cacheOf(deps.redis, deps.config.auth.sessionCacheSeconds);
   return async (ctx: Context, next: Next) => {
     const token = bearerToken(ctx);
     if (token) {
-      const parsed = parseToken(token);
-      if (!parsed) throw sessionEnded();
-      const [raw, cached, gen] = await redis.mget(parsed.key, userKey(parsed.userId), userGenKey(parsed.userId));
-      if (!raw) throw sessionEnded();
-      const session = JSON.parse(raw) as Session;
-      if (session.userId !== parsed.userId) throw sessionEnded();
-      let user: AuthUser | null = cached ? (JSON.parse(cached) as AuthUser) : null;
+      const ids = verifyToken(key, token);
+      if (!ids) throw sessionEnded();
+      let user = cache.get(ids.sessionId)?.user;
       if (!user) {
-        user = await loadUser(db, session.userId);
-        if (!user) throw sessionEnded();
-        // Only a cache: a failure here costs the next request a MySQL read, nothing else.
-        await cacheUser(redis, user, gen).catch(() => false);
+        const generation = cache.current;
+        const found = await loadSession(deps.db, ids.sessionId, ids.userId);
+        if (!found) throw sessionEnded();
+        cache.put({ sessionId: ids.sessionId, userId: ids.userId, expiresAt: found.expiresAt, user: found.user }, generation);
+        user = found.user;
       }
       ctx.state.user = user;
       ctx.state.token = token;

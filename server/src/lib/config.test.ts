@@ -27,6 +27,8 @@ const prodSecrets = {
   WECHAT_APP_SECRET: 'a-real-secret',
   PHONE_KEY_HEX: 'ab'.repeat(32),
   PHONE_HASH_KEY_HEX: 'cd'.repeat(32),
+  AUTH_TOKEN_KEY_HEX: 'ef'.repeat(32),
+  PHOTO_URL_KEY_HEX: '12'.repeat(32),
   ...prodPay,
 };
 
@@ -63,6 +65,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHAT_API_BASE: 'http://127.0.0.1:3100' } })).toThrow(/emulator/);
     expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHAT_APP_SECRET: 'dev-secret-not-for-production' } })).toThrow(/WECHAT_APP_SECRET/);
     expect(() => loadConfig({ environ: { ...base, ...prodSecrets, PHONE_KEY_HEX: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' } })).toThrow(/PHONE_KEY_HEX/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, AUTH_TOKEN_KEY_HEX: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0' } })).toThrow(/AUTH_TOKEN_KEY_HEX/);
     expect(() => loadConfig({ environ: { ...base, WECHAT_APP_SECRET: 'x' } })).toThrow(/WECHAT_APP_ID|appId/);
     expect(loadConfig({ environ: { ...base, ...prodSecrets } }).env).toBe('production');
   });

@@ -81,7 +81,15 @@ export const configSchema = z
         subscribeTemplates: z.object(Object.fromEntries(SUBSCRIBE_TEMPLATES.map((t) => [t, z.string().max(128)])) as Record<SubscribeTemplate, z.ZodString>).strict(),
       })
       .strict(),
-    auth: z.object({ tokenTtlSeconds: z.number().int().positive() }).strict(),
+    auth: z
+      .object({
+        tokenTtlSeconds: z.number().int().positive(),
+        /** Signs session tokens (HMAC-SHA256); changing it signs everyone out. */
+        tokenKeyHex: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters'),
+        /** How long a process trusts a session it read from MySQL: the bound on a logout while Redis is down. */
+        sessionCacheSeconds: z.number().int().min(1).max(300),
+      })
+      .strict(),
     crypto: z
       .object({
         phoneKeyHex: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters'),
@@ -169,6 +177,8 @@ export const configSchema = z
         payableFloorBps: z.number().int().min(0).max(10_000),
       })
       .strict(),
+    /** `npm run serve`: worker processes; 0 is one per core. */
+    serve: z.object({ workers: z.number().int().min(0).max(256) }).strict(),
   })
   .strict();
 
@@ -192,6 +202,7 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'WECHAT_APP_ID', path: ['wechat', 'appId'], kind: 'string' },
   { name: 'WECHAT_APP_SECRET', path: ['wechat', 'appSecret'], kind: 'string' },
   { name: 'WECHAT_EMULATOR_PORT', path: ['wechat', 'emulatorPort'], kind: 'int' },
+  { name: 'AUTH_TOKEN_KEY_HEX', path: ['auth', 'tokenKeyHex'], kind: 'string' },
   { name: 'PHONE_KEY_HEX', path: ['crypto', 'phoneKeyHex'], kind: 'string' },
   { name: 'PHONE_HASH_KEY_HEX', path: ['crypto', 'phoneHashKeyHex'], kind: 'string' },
   { name: 'JOBS_ENABLED', path: ['jobs', 'enabled'], kind: 'bool' },
@@ -215,6 +226,7 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'PHOTO_S3_BUCKET', path: ['afterSales', 'photos', 's3', 'bucket'], kind: 'string' },
   { name: 'PHOTO_S3_ACCESS_KEY_ID', path: ['afterSales', 'photos', 's3', 'accessKeyId'], kind: 'string' },
   { name: 'PHOTO_S3_SECRET_ACCESS_KEY', path: ['afterSales', 'photos', 's3', 'secretAccessKey'], kind: 'string' },
+  { name: 'WORKERS', path: ['serve', 'workers'], kind: 'int' },
 ];
 
 export class ConfigError extends Error {}
@@ -275,6 +287,7 @@ const DEV_SECRETS = ['dev-secret-not-for-production'];
 const DEV_KEYS = [
   '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
   'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100',
+  '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
 ];
 
 export function loadConfig(options: { env?: string; environ?: NodeJS.ProcessEnv; overrides?: Json } = {}): Config {
@@ -348,6 +361,7 @@ export function assertProductionSafe(config: Config): void {
   if (DEV_SECRETS.includes(config.wechat.appSecret)) problems.push('WECHAT_APP_SECRET is the development secret');
   if (DEV_KEYS.includes(config.crypto.phoneKeyHex)) problems.push('PHONE_KEY_HEX is the development key');
   if (DEV_KEYS.includes(config.crypto.phoneHashKeyHex)) problems.push('PHONE_HASH_KEY_HEX is the development key');
+  if (DEV_KEYS.includes(config.auth.tokenKeyHex)) problems.push('AUTH_TOKEN_KEY_HEX is the development key');
   if (DEV_KEYS.includes(config.afterSales.photos.urlKeyHex)) problems.push('PHOTO_URL_KEY_HEX is the development key');
   if (problems.length) throw new ConfigError(`Refusing to start in production:\n  ${problems.join('\n  ')}`);
 }

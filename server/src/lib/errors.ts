@@ -46,6 +46,6 @@ export function isDependencyDown(err: unknown): boolean {
   const msg = e.message ?? '';
   return (
     e.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|connect ETIMEDOUT|pool timeout|Too many connections|Can't connect|Connection lost|server has gone away|DriverAdapterError/i.test(msg)
+    /Connection is closed|Stream isn't writeable|Command timed out|enableOfflineQueue|ECONNREFUSED|connect ETIMEDOUT|pool timeout|Too many connections|Can't connect|Connection lost|server has gone away|DriverAdapterError/i.test(msg)
   );
 }

@@ -1,4 +1,4 @@
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Deps } from './deps';
 import { rateLimited } from './errors';
 
@@ -12,8 +12,11 @@ function limiter(deps: Deps, name: LimitName): RateLimiterRedis {
   let l = byName.get(name);
   if (!l) {
     const { points, durationSeconds, blockSeconds } = deps.config.rateLimits[name];
+    // While Redis is down a limit holds per process (the insurance limiter), so requests go on
+    // being served and limited instead of failing; the count starts afresh on either side.
+    const insuranceLimiter = new RateLimiterMemory({ keyPrefix: `rl:${name}`, points, duration: durationSeconds, blockDuration: blockSeconds ?? 0 });
     l = new RateLimiterRedis({
-      storeClient: deps.redis, keyPrefix: `rl:${name}`, points, duration: durationSeconds, blockDuration: blockSeconds ?? 0, useRedisPackage: false,
+      storeClient: deps.redis, keyPrefix: `rl:${name}`, points, duration: durationSeconds, blockDuration: blockSeconds ?? 0, useRedisPackage: false, insuranceLimiter,
     });
     byName.set(name, l);
   }

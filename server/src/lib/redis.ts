@@ -6,8 +6,9 @@ export type RedisClient = Redis | Cluster;
 export type RedisSettings = { url: string; keyPrefix: string; cluster: boolean; clusterNodes: string[] };
 
 /**
- * Commands fail fast while Redis is away (no offline queue), so callers answer 503 at once
- * instead of hanging; the client keeps reconnecting in the background.
+ * Commands fail fast while Redis is away (no offline queue, and at most 2 s for an answer), so
+ * callers answer 503 or fall back at once instead of hanging; the client keeps reconnecting in the
+ * background.
  */
 export function createRedis(s: RedisSettings): RedisClient {
   const common: RedisOptions = {
@@ -15,6 +16,8 @@ export function createRedis(s: RedisSettings): RedisClient {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    // A Redis that stops answering without closing the connection must not hold requests either.
+    commandTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 100, 1000),
     lazyConnect: true,
   };

@@ -5,6 +5,8 @@ import { createSession, endSession, forgetUser, loadUser, publicUser } from '../
 import { unauthenticated } from '../../lib/errors';
 import { anonymiseUser, findOrCreateUserByOpenid } from './repository';
 
+const tokenKey = (deps: Deps) => Buffer.from(deps.config.auth.tokenKeyHex, 'hex');
+
 /**
  * wx.login code → WeChat's jscode2session → our user and an opaque session token. Limited mainly
  * per WeChat identity and per code (a code works once at WeChat: more tries are replays); per
@@ -13,17 +15,17 @@ import { anonymiseUser, findOrCreateUserByOpenid } from './repository';
 export async function loginWithWechat(deps: Deps, code: string, address: string): Promise<{ token: string; expiresAt: string; user: ReturnType<typeof publicUser> }> {
   await consumeRateLimit(deps, 'loginPerAddress', address);
   await consumeRateLimit(deps, 'loginPerCode', createHash('sha256').update(code).digest('hex'));
-  const { openid, sessionKey } = await deps.wechat.codeToSession(code);
+  const { openid } = await deps.wechat.codeToSession(code);
   await consumeRateLimit(deps, 'loginPerIdentity', openid);
   const { id } = await findOrCreateUserByOpenid(deps.prisma, openid);
   const user = await loadUser(deps.db, id);
   if (!user) throw unauthenticated();
-  const session = await createSession(deps.redis, id, sessionKey, deps.config.auth.tokenTtlSeconds);
+  const session = await createSession(deps.db, tokenKey(deps), id, deps.config.auth.tokenTtlSeconds);
   return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: publicUser(user) };
 }
 
 export async function logout(deps: Deps, token: string): Promise<void> {
-  await endSession(deps.redis, token);
+  await endSession(deps.db, deps.redis, tokenKey(deps), token);
 }
 
 /** Deletes the caller's account: personal data goes, orders stay (anonymised); every session ends. */
@@ -31,5 +33,5 @@ export async function deleteAccount(deps: Deps, userId: string, token: string): 
   await anonymiseUser(deps.prisma, userId);
   // Every other session of the user finds no user from now on: the cached one goes too.
   await forgetUser(deps.redis, userId);
-  await endSession(deps.redis, token);
+  await endSession(deps.db, deps.redis, tokenKey(deps), token);
 }

@@ -1,9 +1,27 @@
--- Admission of one coupon claim, atomically: time window, stock, per-user limit, then the claim
--- is recorded on the template's stream. All keys share the template's hash tag ({tpl:<id>}), so
--- the script runs on a Redis Cluster too.
--- KEYS: 1 meta (hash: startsAt endsAt limit total), 2 stock, 3 users (hash userId -> count), 4 stream
--- ARGV: 1 userId, 2 now (ms), 3 claimId
+-- One coupon claim in one round trip, atomically: the caller's two rate limits, then admission
+-- (time window, stock, per-user limit) and the claim recorded on the template's stream. All keys
+-- share the template's hash tag ({tpl:<id>}), so the script runs on a Redis Cluster too.
+-- KEYS: 1 meta (hash: startsAt endsAt limit total), 2 stock, 3 users (hash userId -> count), 4 stream,
+--       5 the user's rate-limit counter, 6 the address's rate-limit counter
+-- ARGV: 1 userId, 2 now (ms), 3 claimId, 4 user points, 5 user window (ms), 6 address points, 7 address window (ms)
+-- A fixed window per counter, as rate-limiter-flexible counts. A request over the user's limit
+-- spends none of the address's budget (one villager cannot use up the village's shared address).
+local function over(key, points, windowMs)
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, windowMs) end
+  if n > tonumber(points) then
+    local ttl = redis.call('PTTL', key)
+    if ttl < 0 then redis.call('PEXPIRE', key, windowMs) ttl = tonumber(windowMs) end
+    return ttl
+  end
+  return false
+end
+-- Counters not rebuilt yet: nothing is counted, and the caller asks again once they are.
 if redis.call('EXISTS', KEYS[2]) == 0 then return {'NOT_READY'} end
+local wait = over(KEYS[5], ARGV[4], ARGV[5])
+if wait then return {'RATE_LIMITED', tostring(wait)} end
+wait = over(KEYS[6], ARGV[6], ARGV[7])
+if wait then return {'RATE_LIMITED', tostring(wait)} end
 local meta = redis.call('HMGET', KEYS[1], 'startsAt', 'endsAt', 'limit', 'total')
 local now = tonumber(ARGV[2])
 if now < tonumber(meta[1]) then return {'CAMPAIGN_NOT_STARTED'} end

@@ -6,8 +6,7 @@ import type { Deps } from '../../lib/deps';
 import { luaCommand } from '../../lib/redis';
 import type { AuthUser } from '../../lib/auth';
 import { newId } from '../../lib/ids';
-import { conflict, dependencyUnavailable, notFound } from '../../lib/errors';
-import { consumeRateLimit } from '../../lib/rate-limit';
+import { conflict, dependencyUnavailable, notFound, rateLimited } from '../../lib/errors';
 import { DEFAULT_LIMIT, pageInMemory, pageOf } from '../../lib/http';
 import { withTransaction } from '../../lib/db';
 import * as repo from './repository';
@@ -26,7 +25,7 @@ import { couponKeys, CONSUMER_GROUP } from './keys';
 const CLAIM_LUA = readFileSync(path.join(__dirname, 'claim.lua'), 'utf8');
 
 type ClaimResult = [string, string?, string?, string?];
-const claimScript = luaCommand<ClaimResult>('claimCoupon', 4, CLAIM_LUA);
+const claimScript = luaCommand<ClaimResult>('claimCoupon', 6, CLAIM_LUA);
 
 // Templates change rarely and are read on every claim: a few seconds of cache per process.
 const templateCache = new WeakMap<Deps, Map<string, { at: number; row: repo.TemplateRow | null }>>();
@@ -165,16 +164,26 @@ const CLAIM_ERRORS: Record<string, [string, string]> = {
   COUPON_SOLD_OUT: ['COUPON_SOLD_OUT', '优惠券已抢完'],
 };
 
-export async function claimCoupon(deps: Deps, user: AuthUser, templateId: string, ip: string) {
-  await consumeRateLimit(deps, 'claimPerUser', user.id);
-  await consumeRateLimit(deps, 'claimPerIp', ip);
+/**
+ * One Redis round trip: the session was checked in the process (lib/auth.ts), and the script checks
+ * both rate limits (per user, then per client address; a user over their limit spends none of the
+ * address's) and admits the claim. The template comes from the process's cache. Then the MySQL
+ * record, shared with the claims of the same moment.
+ */
+export async function claimCoupon(deps: Deps, user: AuthUser, templateId: string, address: string) {
   const tpl = await templateOf(deps, templateId);
   if (!tpl) throw notFound('优惠券不存在');
   const k = couponKeys(tpl.id);
+  const perUser = deps.config.rateLimits.claimPerUser;
+  const perAddress = deps.config.rateLimits.claimPerIp;
   const claimId = newId();
   for (let attempt = 0; attempt < 2; attempt++) {
     const now = Date.now();
-    const [outcome, seq, slot, entryId] = await claimScript(deps.redis, k.meta, k.stock, k.users, k.stream, user.id, String(now), claimId);
+    const [outcome, seq, slot, entryId] = await claimScript(
+      deps.redis, k.meta, k.stock, k.users, k.stream, k.userLimit(user.id), k.addressLimit(address),
+      user.id, String(now), claimId, perUser.points, perUser.durationSeconds * 1000, perAddress.points, perAddress.durationSeconds * 1000,
+    );
+    if (outcome === 'RATE_LIMITED') throw rateLimited(Number(seq) / 1000);
     if (outcome === 'NOT_READY') {
       await rebuildCounters(deps, tpl);
       continue;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Deps } from '../../lib/deps';
@@ -14,7 +15,11 @@ import { STORE_TYPES } from './schemas';
  */
 export const GEO_KEY = '{stores:geo}';
 export const geoKey = (type?: string) => (type ? `${GEO_KEY}:${type}` : GEO_KEY);
-/** Set when a rebuild completes; its absence means the index is missing (Redis restarted or flushed). */
+/**
+ * Set when a rebuild completes, to the version of what it holds (a fingerprint of every store's id,
+ * type and position): processes reload their own index when it changes. Its absence means the
+ * index is missing (Redis restarted or was flushed).
+ */
 export const BUILT_KEY = `${GEO_KEY}:built`;
 const LOCK_KEY = `${GEO_KEY}:rebuilding`;
 
@@ -40,6 +45,17 @@ export async function geoSearchRings(
 ): Promise<{ built: boolean; ids: string[] }> {
   const out = await nearestScript(deps.redis, geoKey(type), BUILT_KEY, lng, lat, count, ...radiiM);
   return { built: out[0] === 1, ids: out[1] };
+}
+
+/** The version of the stores the Redis index holds; null when the index is missing. */
+export async function geoIndexVersion(deps: Deps): Promise<string | null> {
+  return deps.redis.get(BUILT_KEY);
+}
+
+function fingerprint(rows: { id: string; type: string; lat: string; lng: string }[]): string {
+  const h = createHash('sha256');
+  for (const r of [...rows].sort((a, b) => (a.id < b.id ? -1 : 1))) h.update(`${r.id},${r.type},${r.lat},${r.lng};`);
+  return `${rows.length}:${h.digest('hex').slice(0, 16)}`;
 }
 
 const running = new WeakMap<Deps, Promise<boolean>>();
@@ -82,7 +98,7 @@ export function rebuildGeoIndex(deps: Deps): Promise<boolean> {
         if (filled.has(type)) swap.rename(staging(type), geoKey(type));
         else swap.del(geoKey(type));
       }
-      swap.set(BUILT_KEY, String(rows.length));
+      swap.set(BUILT_KEY, fingerprint(rows));
       await swap.exec();
       deps.logger.info({ stores: rows.length }, 'stores geo index rebuilt');
       return true;

@@ -2,7 +2,8 @@ import type { Deps } from '../../lib/deps';
 import { isDependencyDown, notFound } from '../../lib/errors';
 import { regionPath } from '../regions/service';
 import { rankCursor, type Page } from '../../lib/http';
-import { geoSearchRings, haversineM, rebuildGeoIndexSoon } from './geo';
+import { geoIndexVersion, geoSearchRings, haversineM, rebuildGeoIndexSoon } from './geo';
+import { NearestIndex } from './nearest';
 import { findAllStores, findStore, findStoresByIds, findStoresInBox, findStoresInRegion, type StoreRow } from './repository';
 import { SERVICES, STORE_TYPES } from './schemas';
 
@@ -35,40 +36,65 @@ export const DEFAULT_RADIUS_KM = 20;
 export type NearbyQuery = { lat: number; lng: number; radiusKm?: number; limit?: number; type?: StoreType };
 
 /**
- * Every store's details, kept in the process: nearby search is the hot path and stores change
- * rarely. Read again in the background once a minute old; a store not in it yet is read at once.
+ * Every store, kept in the process with a spatial index over them (nearest.ts): the nearest-store
+ * search is the hot path and stores change rarely. The directory is read again when the geo index's
+ * version in Redis changes (checked once a second, by the requests themselves) and in any case once it
+ * is a minute old; a store not in it yet is read at once. Before the first read completes, and
+ * while it fails, the search goes to Redis GEOSEARCH and then to MySQL as before.
  */
-type Directory = { at: number; byId: Map<string, Store>; refreshing?: Promise<void> };
+type Directory = { at: number; version: string | null; byId: Map<string, Store>; index: NearestIndex<Store>; refreshing?: Promise<void>; checkedAt: number };
 const directories = new WeakMap<Deps, Directory>();
+const loading = new WeakMap<Deps, Promise<Directory>>();
 const DIRECTORY_TTL_MS = 60_000;
+const VERSION_CHECK_MS = 1_000;
 
-async function readDirectory(deps: Deps): Promise<Directory> {
-  const rows = await findAllStores(deps.db);
-  const dir = { at: Date.now(), byId: new Map(rows.map((r) => [r.id, toStore(r)])) };
-  directories.set(deps, dir);
-  return dir;
+function readDirectory(deps: Deps): Promise<Directory> {
+  const running = loading.get(deps);
+  if (running) return running;
+  const p = (async () => {
+    const version = await geoIndexVersion(deps).catch(() => undefined);
+    if (version === null) rebuildGeoIndexSoon(deps);
+    const stores = (await findAllStores(deps.db)).map(toStore);
+    const dir: Directory = { at: Date.now(), checkedAt: Date.now(), version: version ?? null, byId: new Map(stores.map((st) => [st.id, st])), index: new NearestIndex(stores) };
+    directories.set(deps, dir);
+    return dir;
+  })().finally(() => loading.delete(deps));
+  loading.set(deps, p);
+  return p;
+}
+
+/** Keeps the directory current without making a request wait: a stale one answers meanwhile. */
+function refreshIfStale(deps: Deps, dir: Directory): void {
+  const now = Date.now();
+  if (dir.refreshing) return;
+  const reread = () => {
+    dir.refreshing = readDirectory(deps).then(
+      () => undefined,
+      () => { dir.refreshing = undefined; },
+    );
+  };
+  if (now - dir.at > DIRECTORY_TTL_MS) return reread();
+  if (now - dir.checkedAt < VERSION_CHECK_MS) return;
+  dir.checkedAt = now;
+  void geoIndexVersion(deps).then(
+    (version) => {
+      // No version: Redis restarted or was flushed; rebuild its index (the shared source) from MySQL.
+      if (version === null) rebuildGeoIndexSoon(deps);
+      else if (version !== dir.version && !dir.refreshing) reread();
+    },
+    () => undefined,
+  );
 }
 
 async function storesById(deps: Deps, ids: string[]): Promise<Map<string, Store>> {
   let dir = directories.get(deps);
   if (!dir) dir = await readDirectory(deps);
-  else if (Date.now() - dir.at > DIRECTORY_TTL_MS && !dir.refreshing) {
-    const stale = dir;
-    stale.refreshing = readDirectory(deps).then(
-      () => undefined,
-      () => { stale.refreshing = undefined; },
-    );
-  }
+  else refreshIfStale(deps, dir);
   const missing = ids.filter((id) => !dir.byId.has(id));
   for (const row of await findStoresByIds(deps.db, missing)) dir.byId.set(row.id, toStore(row));
   return dir.byId;
 }
 
-/**
- * The stores nearest a point (the caller's location is used for this query only: it is neither
- * stored nor logged). Redis GEOSEARCH in widening rings up to the radius; while Redis is down or
- * its index is missing, the same answer from MySQL: a bounding box on (lat, lng), exact distances.
- */
 /** Nearest first is a rank: pages go by position, down to the 100th store of the radius. */
 const MAX_NEARBY = 100;
 
@@ -80,9 +106,22 @@ export async function nearbyStoresPage(deps: Deps, query: NearbyQuery & { cursor
   return rankCursor.page(ranked, position, limit, MAX_NEARBY);
 }
 
+/**
+ * The stores nearest a point (the caller's location is used for this query only: it is neither
+ * stored nor logged). From the process's index when it is loaded; otherwise Redis GEOSEARCH in
+ * widening rings up to the radius, and while Redis is down or its index is missing, the same
+ * answer from MySQL: a bounding box on (lat, lng), exact distances.
+ */
 export async function findNearbyStores(deps: Deps, query: NearbyQuery): Promise<NearbyStore[]> {
   const radiusKm = query.radiusKm ?? DEFAULT_RADIUS_KM;
   const limit = query.limit ?? 10;
+  const dir = directories.get(deps);
+  if (dir) {
+    refreshIfStale(deps, dir);
+    return dir.index.nearest(query.lat, query.lng, radiusKm * 1000, limit, query.type).map((s) => ({ ...s, distanceM: Math.round(s.distanceM) }));
+  }
+  // The first search of the process loads the directory for the next ones.
+  void readDirectory(deps).catch(() => undefined);
   // Redis's geo index covers latitudes up to ±85.05° (Web Mercator); no store stands beyond.
   if (Math.abs(query.lat) > 85) return nearbyFromMysql(deps, query, radiusKm, limit);
   const rings = [...RINGS_KM.filter((r) => r < radiusKm), radiusKm].map((r) => r * 1000);
@@ -100,14 +139,14 @@ export async function findNearbyStores(deps: Deps, query: NearbyQuery): Promise<
   const hits = found.ids;
   const byId = await storesById(deps, hits);
   // Distances from the stored coordinates (Redis's come from 52-bit geohashes, off by up to a
-  // metre), so both paths answer the same numbers in the same order.
+  // metre), so every path answers the same numbers in the same order.
   return hits
     .flatMap((id) => {
-      const s = byId.get(id);
-      return s ? [{ ...s, distanceM: haversineM(query.lat, query.lng, s.lat, s.lng) }] : [];
+      const st = byId.get(id);
+      return st ? [{ ...st, distanceM: haversineM(query.lat, query.lng, st.lat, st.lng) }] : [];
     })
     .sort(byDistance)
-    .map((s) => ({ ...s, distanceM: Math.round(s.distanceM) }));
+    .map((st) => ({ ...st, distanceM: Math.round(st.distanceM) }));
 }
 
 const byDistance = (a: NearbyStore, b: NearbyStore) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
