@@ -1,7 +1,13 @@
 // One jest run for every kind of test; `npm test` (scripts/test.ts) builds the clients first.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' }, module: { type: 'commonjs' } }];
-// kdbush, geokdbush and tinyqueue ship ES modules only: Node 20 requires them natively, jest needs them compiled.
-const common = { transform: { '^.+\\.(t|j)sx?$': swc }, transformIgnorePatterns: ['/node_modules/(?!(kdbush|geokdbush|tinyqueue)/)'], testEnvironment: 'node', rootDir: __dirname };
+// ESM-only packages jest needs compiled: kdbush, geokdbush and tinyqueue (the nearby index; Node 20
+// requires them natively) and the JSON Schema $ref parser of openapi-backend (the contract test's validator).
+const common = {
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(kdbush|geokdbush|tinyqueue|@apidevtools/json-schema-ref-parser)/)'],
+  testEnvironment: 'node',
+  rootDir: __dirname,
+};
 
 module.exports = {
   projects: [

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { loginAs, byTestId, open, switchUser } from './helpers/browser';
+import { loginAs, byTestId, open, switchUser, AT_DEMO_001 } from './helpers/browser';
 import { journey } from './helpers/journey';
 
 /**
@@ -8,7 +8,7 @@ import { journey } from './helpers/journey';
  * server; the owner sees it as paid at the handover and collects nothing; a cancelled paid order
  * shows its refund.
  */
-const j = journey();
+const j = journey({ geolocation: AT_DEMO_001 });
 const SHOTS = '.tmp/screenshots';
 mkdirSync(SHOTS, { recursive: true });
 

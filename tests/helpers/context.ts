@@ -14,6 +14,7 @@ import { startBackground } from '../../server/src/modules/background';
 import { startEmulator, type Emulator } from '../../server/wechat-emulator/server';
 import { payKeysConfig } from '../../server/wechat-emulator/pay-keys';
 import { runSeed } from '../../prisma/seed';
+import { checkContract } from './contract';
 
 /**
  * A whole BFF for one test file, on the real MariaDB and Redis: its own database (xh_t_…), its own
@@ -94,6 +95,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   const app = buildApp(deps);
   const leaks = scanResponses(app);
   options.beforeListen?.(app);
+  const breaches = checkContract(app);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -119,6 +121,10 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     await dropDatabase(config.databaseUrl);
     await deleteByPrefix(config.redisUrl, config.redisKeyPrefix);
     if (leaks.length) throw new Error(`responses leaked secrets:\n${leaks.slice(0, 10).join('\n')}`);
+    if (breaches.length) {
+      const distinct = [...new Set(breaches)];
+      throw new Error(`the server answered what its OpenAPI document does not say (${distinct.length}):\n${distinct.slice(0, 40).join('\n')}`);
+    }
   };
   return { config, deps, emulator, server, baseUrl, http, login, stop };
 }

@@ -1,3 +1,4 @@
+import { pollUntil } from '../helpers/poll';
 import { createTestContext, type TestContext } from '../helpers/context';
 import { settleDueGroupBuys, settleGroupBuy } from '../../server/src/modules/group-buys/service';
 import { dispatchOutbox } from '../../server/src/lib/outbox';
@@ -107,7 +108,7 @@ describe('settlement', () => {
     expect(ledger.body.items.filter((l: { groupBuyId: string }) => l.groupBuyId === g.id)).toEqual([]);
     // Members are told through the outbox (jobs are off here: the dispatcher runs once by hand).
     await dispatchOutbox(t.deps, subscribers);
-    expect(t.emulator.messages.filter((m) => m.template_id === 'group_buy_succeeded').length).toBeGreaterThanOrEqual(2);
+    await pollUntil('the members told', () => Promise.resolve(t.emulator.messages.filter((m) => m.template_id === 'group_buy_succeeded' && m.page?.endsWith(g.id)).length), (n) => n >= 2);
     expect((await join(a, g.id, 1)).body.error.code).toBe('GROUP_BUY_CLOSED');
   });
 

@@ -71,8 +71,7 @@ describe('placing an order', () => {
     const [audit] = await t.deps.db.query('SELECT action, to_state FROM order_audit WHERE order_id = ?', [res.body.id]);
     expect(audit).toEqual([{ action: 'create', to_state: 'awaiting_pickup' }]);
     // The buyer is told through WeChat (the emulator records subscribe messages).
-    await new Promise((r) => setTimeout(r, 200));
-    expect(t.emulator.messages.some((m) => m.touser === 'demo_villager' && m.template_id === 'order_created')).toBe(true);
+    await pollUntil('the order message', () => Promise.resolve(t.emulator.messages.some((m) => m.touser === 'demo_villager' && m.template_id === 'order_created' && m.page?.endsWith(res.body.id))), Boolean);
   });
 
   it('when the body or key is bad, then 400 with the field named and nothing is stored', async () => {

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z, type ZodType } from 'zod';
-import { OpenAPIRegistry, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { validationFailed, unauthenticated, forbidden, AppError } from './errors';
 import type { AuthUser, Role } from './auth';
 
@@ -27,12 +27,15 @@ export type RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> =
   body?: B;
   query?: Q;
   params?: P;
-  /** Documented response body of the success status. */
+  /** The body of the success status, documented; without one, declare `status: 204`. */
   response?: ZodType;
+  /** A success body that is not JSON (a picture): its media type and schema. */
+  content?: { type: string; schema: ZodType };
   status?: number;
   /** Error codes this route can answer besides the common ones, for the OpenAPI document. */
   errors?: { status: number; code: string }[];
-  idempotent?: boolean;
+  /** Takes an Idempotency-Key header: documented optional (true), or required and checked here ('required'). */
+  idempotent?: boolean | 'required';
   /** A multipart/form-data upload of one file (field `file`), which the handler reads itself. */
   upload?: boolean;
   handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => unknown;
@@ -46,6 +49,18 @@ const registered = new Set<string>();
 
 registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
+let document: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
+
+/** The published contract (GET /api/v1/openapi.json), made once every module has registered its routes. */
+export function openApiDocument() {
+  document ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'Xinghuo BFF', version: '1.0.0', description: 'The contract between the 星火 mini-program and its BFF (shared/API.md).' },
+    servers: [{ url: '/' }],
+  });
+  return document;
+}
+
 const ErrorBody = z
   .object({
     error: z.object({
@@ -53,6 +68,7 @@ const ErrorBody = z
       message: z.string(),
       requestId: z.string(),
       details: z.array(z.object({ path: z.string(), message: z.string() })),
+      pickedUpAt: z.string().nullable().optional().describe('ALREADY_PICKED_UP: when the goods were handed over'),
     }),
   })
   .openapi('Error');
@@ -76,6 +92,12 @@ function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
+/** get /api/v1/store/pickups/:orderId/confirm → postStorePickupsByOrderIdConfirm: stable, unique per route, for clients and validators. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path.replace(API_BASE, '').split(/[/_-]/).filter(Boolean).map((w) => (w.startsWith(':') ? `By${w[1].toUpperCase()}${w.slice(2)}` : w));
+  return method + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
 export function checkAccess(access: Access, user: AuthUser | null): void {
   if (access === 'public') return;
   if (!user) throw unauthenticated();
@@ -84,6 +106,48 @@ export function checkAccess(access: Access, user: AuthUser | null): void {
 }
 
 const EMPTY = z.object({}).strict();
+
+/** The key a client sends so a retried POST is answered, not done, again. */
+const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8–128 letters, digits, _ . : -');
+
+/** Every response carries the request id (the one sent, or one made); logs carry it too. */
+const REQUEST_ID_HEADER = { 'X-Request-Id': { description: 'the request id, echoed or made', schema: { type: 'string' as const } } };
+const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'string' as const } } };
+
+type DocumentedResponse = { description: string; headers?: Record<string, { description: string; schema: { type: 'string' } }>; content?: Record<string, { schema: ZodType }> };
+
+/**
+ * What a route can answer, as the server behaves, so a new route is documented right by default:
+ * its success (the body schema, or 204 without one); 400 (any request can be malformed); 401 (a
+ * presented token that is not valid is refused on public routes too); 403 for role-restricted
+ * routes; 404 for routes with a path parameter; 413/415 for routes that take a body; 429 where
+ * declared; 503 DEPENDENCY_UNAVAILABLE (MySQL or Redis down) everywhere; plus the route's own
+ * `errors`. Every response documents X-Request-Id; 429 and 503 document Retry-After.
+ */
+function documentedResponses(spec: { access: Access; params?: ZodType; body?: ZodType; response?: ZodType; content?: { type: string; schema: ZodType }; status?: number; errors?: { status: number; code: string }[] }) {
+  const error = (codes: string[], headers = {}): DocumentedResponse => ({
+    description: codes.join(' / '),
+    headers: { ...REQUEST_ID_HEADER, ...headers },
+    content: { 'application/json': { schema: ErrorBody } },
+  });
+  const status = spec.status ?? 200;
+  const success: DocumentedResponse = { description: status === 204 ? 'done, no body' : 'success', headers: REQUEST_ID_HEADER };
+  if (spec.response) success.content = { 'application/json': { schema: spec.response } };
+  if (spec.content) success.content = { [spec.content.type]: { schema: spec.content.schema } };
+  const codes: Record<string, string[]> = { '400': ['VALIDATION_FAILED', 'MALFORMED_JSON'], '401': ['UNAUTHENTICATED'], '503': ['DEPENDENCY_UNAVAILABLE'] };
+  if (Array.isArray(spec.access)) codes['403'] = ['FORBIDDEN'];
+  if (spec.params) codes['404'] = ['NOT_FOUND'];
+  if (spec.body) Object.assign(codes, { '413': ['PAYLOAD_TOO_LARGE'], '415': ['UNSUPPORTED_MEDIA_TYPE'] });
+  for (const e of spec.errors ?? []) {
+    const k = String(e.status);
+    codes[k] = [...new Set([...(codes[k] ?? []), e.code])];
+  }
+  const responses: Record<string, DocumentedResponse> = { [String(status)]: success };
+  // Files (pictures, photos) answer If-None-Match with 304 when the phone's copy is current.
+  if (spec.content) responses['304'] = { description: 'not modified: the copy the client holds (If-None-Match) is current', headers: REQUEST_ID_HEADER };
+  for (const [k, list] of Object.entries(codes)) responses[k] = error(list, k === '429' || k === '503' ? RETRY_AFTER_HEADER : {});
+  return responses;
+}
 
 export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType = typeof EMPTY, P extends ZodType = typeof EMPTY>(
   router: Router,
@@ -94,23 +158,10 @@ export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType 
   const key = `${spec.method} ${fullPath}`;
   if (!registered.has(key)) {
     registered.add(key);
-    const responses: Record<string, { description: string; content?: Record<string, { schema: ZodType }> }> = {
-      [String(spec.status ?? 200)]: {
-        description: 'success',
-        ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
-      },
-      '400': { description: 'VALIDATION_FAILED / MALFORMED_JSON', content: { 'application/json': { schema: ErrorBody } } },
-    };
-    if (spec.access !== 'public') responses['401'] = { description: 'UNAUTHENTICATED', content: { 'application/json': { schema: ErrorBody } } };
-    if (Array.isArray(spec.access)) responses['403'] = { description: 'FORBIDDEN', content: { 'application/json': { schema: ErrorBody } } };
-    for (const e of spec.errors ?? []) {
-      const k = String(e.status);
-      const prior = responses[k]?.description;
-      responses[k] = { description: prior && prior !== 'success' ? `${prior} / ${e.code}` : e.code, content: { 'application/json': { schema: ErrorBody } } };
-    }
     registry.registerPath({
       method: spec.method,
       path: openApiPath(fullPath),
+      operationId: operationIdOf(spec.method, fullPath),
       summary: spec.summary,
       tags: spec.tags,
       security: spec.access === 'public' ? [] : [{ bearer: [] }],
@@ -119,9 +170,9 @@ export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType 
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.upload ? { body: { content: { 'multipart/form-data': { schema: z.object({ file: z.string().openapi({ format: 'binary' }) }) } }, required: true } } : {}),
-        ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().min(8).max(128).optional() }) } : {}),
+        ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': spec.idempotent === 'required' ? IdempotencyKey : IdempotencyKey.optional() }) } : {}),
       },
-      responses,
+      responses: documentedResponses(spec),
     });
   }
 
@@ -136,6 +187,9 @@ export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType 
       throw validationFailed([{ path: 'body', message: 'a JSON object is required' }]);
     }
     const body = spec.body ? parseOrThrow(spec.body, rawBody, 'body') : (undefined as z.infer<B>);
+    if (spec.idempotent === 'required' && !IdempotencyKey.safeParse(ctx.get('idempotency-key')).success) {
+      throw validationFailed([{ path: 'headers.Idempotency-Key', message: 'required: 8–128 letters, digits, _ . : -' }]);
+    }
     const result = await spec.handler({ body, query, params, user, ctx });
     if (result instanceof AppError) throw result;
     if (result === NOT_MODIFIED) {
@@ -149,10 +203,15 @@ export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType 
   router[spec.method](fullPath, handler);
 }
 
-/** Query strings arrive as strings: these coerce them with limits. */
+/**
+ * Query strings arrive as strings: these turn a number's text into the number, with limits. Not
+ * z.coerce: that reads a missing or empty value as 0, and the document then calls the parameter
+ * optional and nullable.
+ */
+const fromText = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v);
 export const q = {
-  int: (min: number, max: number) => z.coerce.number().int().min(min).max(max),
-  num: (min: number, max: number) => z.coerce.number().min(min).max(max),
+  int: (min: number, max: number) => z.preprocess(fromText, z.number().int().min(min).max(max)),
+  num: (min: number, max: number) => z.preprocess(fromText, z.number().min(min).max(max)),
   str: (min: number, max: number) => z.string().min(min).max(max),
 };
 

@@ -48,7 +48,7 @@ export default function Stores() {
     if (!text) return setSearchError('请输入村或镇的名字')
     if (text.length > 63) return setSearchError('名字太长了')
     try {
-      setResults((await regionsApi.search(text)).items)
+      setResults((await regionsApi.search(text, nearby.items[0]?.regionCode ?? trail[trail.length - 1]?.code)).items)
     } catch {
       setResults(null)
       setSearchError('搜索失败，请稍后再试')

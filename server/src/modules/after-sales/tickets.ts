@@ -45,7 +45,7 @@ function checkWindow(deps: Deps, kind: TicketKind, order: OrderFacts, now: Date)
 
 /** Where the ticket goes and what it is about, from the appliance and/or the order the villager picked. */
 async function resolveSubject(deps: Deps, user: AuthUser, body: OpenTicketBody, now: Date) {
-  if (!body.applianceId && !body.orderId) throw validationFailed([{ path: 'body.applianceId', message: 'an appliance or an order is required' }]);
+  if (!body.applianceId && !body.orderId) throw validationFailed([{ path: 'body', message: 'applianceId or orderId is required' }], '请选择家电或订单');
   const appliance = body.applianceId ? await findAppliance(deps.db, body.applianceId, user.id) : null;
   if (body.applianceId && !appliance) throw notFound('找不到这件家电');
   const orderId = body.orderId ?? appliance?.orderId ?? null;
@@ -167,7 +167,7 @@ export async function cancelMyTicket(deps: Deps, user: AuthUser, id: string, rea
 export type Rating = { stars: number; comment?: string | null; showOnWall?: boolean; photoId?: string | null };
 
 export async function rateMyTicket(deps: Deps, user: AuthUser, id: string, rating: Rating) {
-  if (rating.showOnWall && !rating.photoId) throw validationFailed([{ path: 'body.photoId', message: 'a photo is needed to show on the wall' }]);
+  if (rating.showOnWall && !rating.photoId) throw validationFailed([{ path: 'body.showOnWall', message: 'a photoId is needed to show on the wall' }], '上照片墙需要一张照片');
   await moveOrExplain(deps, id, {
     action: 'rate', actor: 'villager', actorUserId: user.id, scope: { userId: user.id },
     set: {

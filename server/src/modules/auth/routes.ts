@@ -38,6 +38,7 @@ export const authModule: Module = {
       summary: 'End the session',
       tags: ['auth'],
       access: 'user',
+      status: 204,
       handler: async ({ ctx }) => {
         await logout(deps, ctx.state.token as string);
       },
@@ -48,6 +49,7 @@ export const authModule: Module = {
       summary: 'Delete my account (personal data removed; orders kept, anonymised)',
       tags: ['auth'],
       access: 'user',
+      status: 204,
       handler: async ({ user, ctx }) => {
         await deleteAccount(deps, user!.id, ctx.state.token as string);
       },

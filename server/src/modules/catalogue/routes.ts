@@ -60,6 +60,7 @@ export const catalogueModule: Module = {
       tags: ['catalogue'],
       access: 'public',
       params: z.object({ name: z.string().regex(/^[a-z_]+\.svg$/).max(40) }).strict(),
+      content: { type: 'image/svg+xml', schema: z.string().describe('an SVG picture') },
       handler: ({ params, ctx }) => {
         const category = params.name.replace(/\.svg$/, '');
         if (!(category in CATEGORIES)) throw notFound('图片不存在');

@@ -1,6 +1,6 @@
 import type { Module } from '../index';
 import { API_BASE, ListQuery, defineRoute } from '../../lib/http';
-import { ClaimBody, ClaimResponse, MyCouponsQuery, NewCampaignBody, ActiveCampaigns, MyCoupons } from './schemas';
+import { ClaimBody, ClaimResponse, MyCouponsQuery, NewCampaignBody, ActiveCampaigns, CreatedCampaign, MyCoupons } from './schemas';
 import { activeCampaigns, claimCoupon, createCampaign, myCoupons } from './service';
 import { clientAddress } from '../../lib/client-address';
 
@@ -16,7 +16,7 @@ export const couponsModule: Module = {
       access: 'user', body: ClaimBody, response: ClaimResponse, status: 201,
       errors: [
         { status: 409, code: 'COUPON_SOLD_OUT' }, { status: 409, code: 'COUPON_LIMIT_REACHED' }, { status: 409, code: 'CAMPAIGN_NOT_STARTED' },
-        { status: 409, code: 'CAMPAIGN_ENDED' }, { status: 429, code: 'RATE_LIMITED' }, { status: 503, code: 'DEPENDENCY_UNAVAILABLE' },
+        { status: 409, code: 'CAMPAIGN_ENDED' }, { status: 404, code: 'NOT_FOUND' }, { status: 429, code: 'RATE_LIMITED' }, { status: 503, code: 'DEPENDENCY_UNAVAILABLE' },
       ],
       handler: ({ body, user, ctx }) => claimCoupon(deps, user!, body.templateId, clientAddress(ctx)),
     });
@@ -26,7 +26,7 @@ export const couponsModule: Module = {
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/admin/campaigns', summary: 'Create a campaign with its coupons (admin)', tags: ['coupons'], access: ['admin'],
-      body: NewCampaignBody, status: 201,
+      body: NewCampaignBody, status: 201, response: CreatedCampaign,
       handler: ({ body }) => createCampaign(deps, body),
     });
   },

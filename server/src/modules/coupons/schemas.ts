@@ -63,3 +63,7 @@ export const MyCoupons = listOf(
     })
     .openapi('MyCoupon'),
 );
+
+export const CreatedCampaign = z
+  .object({ id: z.string(), name: z.string(), startsAt: z.string(), endsAt: z.string(), coupons: z.array(CampaignCoupon.omit({ claimedByMe: true })) })
+  .openapi('CreatedCampaign');

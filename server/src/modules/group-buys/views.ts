@@ -23,7 +23,7 @@ export type GroupListQuery = { storeId?: string; status?: string; mine?: boolean
 /** A store's groups (anyone), or the caller's own as a leader (`mine`); a list of every store's groups is not offered. */
 export async function listGroupBuys(deps: Deps, user: AuthUser | null, q: GroupListQuery) {
   const mine = Boolean(q.mine && user);
-  if (!q.storeId && !mine) throw validationFailed([{ path: 'query.storeId', message: 'required (or mine=true for a leader\'s own groups)' }], '请选择门店');
+  if (!q.storeId && !mine) throw validationFailed([{ path: 'query', message: 'storeId is required (or mine=true for a leader\'s own groups)' }], '请选择门店');
   const limit = Math.min(q.limit ?? 20, 50);
   const rows = await repo.listGroups(deps.db, { storeId: q.storeId, status: q.status, leaderId: mine ? user!.id : undefined, cursor: q.cursor, limit: limit + 1 });
   const page = rows.slice(0, limit);

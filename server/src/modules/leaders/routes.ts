@@ -14,6 +14,8 @@ export const leadersModule: Module = {
         realName: z.string().trim().min(1).max(40),
         phone: z.string().regex(PHONE_PATTERN, 'a mainland mobile number'),
       }).strict(),
+      response: z.object({ storeId: z.string(), villageCode: z.string(), status: z.enum(['pending', 'approved']) }),
+      errors: [{ status: 404, code: 'NOT_FOUND' }],
       handler: ({ body, user }) => applyToLead(deps, user!, body),
     });
     defineRoute(api, API_BASE, {
@@ -33,6 +35,7 @@ export const leadersModule: Module = {
     defineRoute(api, API_BASE, {
       method: 'post', path: '/store/leaders/:userId/approve', summary: "Approve a leader of the owner's own store", tags: ['store'], access: ['store_owner'],
       params: z.object({ userId: z.string().min(1).max(26) }).strict(), errors: [{ status: 409, code: 'ALREADY_APPROVED' }],
+      response: z.object({ userId: z.string(), status: z.literal('approved') }),
       handler: ({ params, user }) => approveLeader(deps, user!, params.userId),
     });
   },

@@ -1,15 +1,11 @@
-import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { Module } from '../index';
-import { registry } from '../../lib/http';
-import { API_BASE } from '../../lib/http';
+import { API_BASE, openApiDocument } from '../../lib/http';
 
 async function checkDependencies(deps: Parameters<Module['register']>[0]['deps']) {
   const timeout = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1500).unref())]);
   const [mysql, redis] = await Promise.allSettled([timeout(deps.db.query('SELECT 1')), timeout(deps.redis.ping())]);
   return { mysql: mysql.status === 'fulfilled' ? 'up' : 'down', redis: redis.status === 'fulfilled' ? 'up' : 'down' };
 }
-
-let openApiDocument: unknown;
 
 /** /healthz, /readyz, /metrics and the OpenAPI document of every registered route. */
 export const opsModule: Module = {
@@ -29,12 +25,7 @@ export const opsModule: Module = {
       ctx.body = await deps.metrics.registry.metrics();
     });
     api.get(`${API_BASE}/openapi.json`, (ctx) => {
-      openApiDocument ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
-        openapi: '3.1.0',
-        info: { title: 'Xinghuo BFF', version: '1.0.0', description: 'The contract between the 星火 mini-program and its BFF (shared/API.md).' },
-        servers: [{ url: '/' }],
-      });
-      ctx.body = openApiDocument;
+      ctx.body = openApiDocument();
     });
   },
 };

@@ -1,11 +1,8 @@
 import type { Module } from '../index';
-import { API_BASE, defineRoute, z } from '../../lib/http';
-import { validationFailed } from '../../lib/errors';
+import { API_BASE, defineRoute, listOf } from '../../lib/http';
 import { consumeRateLimit } from '../../lib/rate-limit';
-import { ConfirmBody, CreateOrderBody, IdParams, Order, OrderIdParams, OrdersQuery, PlacedOrder, VerifyBody } from './schemas';
+import { ConfirmBody, CreateOrderBody, IdParams, Order, OrderIdParams, OrdersQuery, PlacedOrder, VerifyBody, ConfirmedOrder, CounterOrder, CounterOrders } from './schemas';
 import { cancelOrder, confirmPickup, createOrder, getMyOrder, listMyOrders, listStorePickups, verifyPickupCode } from './service';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 export const ordersModule: Module = {
   name: 'orders',
@@ -19,7 +16,7 @@ export const ordersModule: Module = {
       body: CreateOrderBody,
       response: PlacedOrder,
       status: 201,
-      idempotent: true,
+      idempotent: 'required',
       errors: [
         { status: 404, code: 'NOT_FOUND' },
         { status: 409, code: 'INSUFFICIENT_STOCK' },
@@ -31,10 +28,8 @@ export const ordersModule: Module = {
         { status: 429, code: 'RATE_LIMITED' },
       ],
       handler: async ({ body, user, ctx }) => {
-        const key = ctx.get('idempotency-key');
-        if (!IDEMPOTENCY_KEY.test(key)) throw validationFailed([{ path: 'headers.Idempotency-Key', message: 'required: 8–128 letters, digits, _ . : -' }]);
         await consumeRateLimit(deps, 'orderPerUser', user!.id);
-        const result = await createOrder(deps, user!, key, body);
+        const result = await createOrder(deps, user!, ctx.get('idempotency-key'), body);
         ctx.status = result.status;
         ctx.body = result.body;
         return result.body;
@@ -42,7 +37,7 @@ export const ordersModule: Module = {
     });
     defineRoute(api, API_BASE, {
       method: 'get', path: '/orders', summary: 'My orders', tags: ['orders'], access: 'user', query: OrdersQuery,
-      response: z.object({ items: z.array(Order), nextCursor: z.string().nullable() }),
+      response: listOf(Order),
       handler: ({ query, user }) => listMyOrders(deps, user!, query),
     });
     defineRoute(api, API_BASE, {
@@ -57,23 +52,23 @@ export const ordersModule: Module = {
 
     defineRoute(api, API_BASE, {
       method: 'get', path: '/store/pickups', summary: "Orders at the owner's stores (default: awaiting pickup)", tags: ['store'],
-      access: ['store_owner'], query: OrdersQuery,
+      access: ['store_owner'], query: OrdersQuery, response: CounterOrders,
       handler: ({ query, user }) => listStorePickups(deps, user!, query),
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/store/pickups/verify',
       summary: "The order behind a pickup code, only at the owner's own stores; failed look-ups are limited per owner and per store (a success never counts)",
-      tags: ['store'], access: ['store_owner'], body: VerifyBody,
+      tags: ['store'], access: ['store_owner'], body: VerifyBody, response: CounterOrder,
       errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'ALREADY_PICKED_UP' }, { status: 429, code: 'RATE_LIMITED' }],
       handler: ({ body, user }) => verifyPickupCode(deps, user!, body.code),
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/store/pickups/:orderId/confirm',
       summary: "Hand the goods over: picked_up, exactly once, with the order's pickup code (the buyer is there) and, for a trade-in, the inspection of the old unit",
-      tags: ['store'], access: ['store_owner'], params: OrderIdParams, body: ConfirmBody,
+      tags: ['store'], access: ['store_owner'], params: OrderIdParams, body: ConfirmBody, response: ConfirmedOrder,
       errors: [
-        { status: 400, code: 'VALIDATION_FAILED' }, { status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'ALREADY_PICKED_UP' }, { status: 409, code: 'PICKUP_CODE_MISMATCH' },
-        { status: 409, code: 'ORDER_NOT_CANCELLABLE' }, { status: 409, code: 'ORDER_PREPAID' }, { status: 409, code: 'ORDER_NOT_PAID' }, { status: 429, code: 'RATE_LIMITED' },
+        { status: 409, code: 'ALREADY_PICKED_UP' }, { status: 409, code: 'PICKUP_CODE_MISMATCH' }, { status: 409, code: 'ORDER_NOT_CANCELLABLE' },
+        { status: 409, code: 'ORDER_PREPAID' }, { status: 409, code: 'ORDER_NOT_PAID' }, { status: 429, code: 'RATE_LIMITED' },
       ],
       handler: ({ params, body, user }) => confirmPickup(deps, user!, params.orderId, body),
     });

@@ -1,4 +1,4 @@
-import { z, ListQuery } from '../../lib/http';
+import { z, ListQuery, listOf } from '../../lib/http';
 
 const Id = z.string().min(1).max(40);
 
@@ -26,17 +26,34 @@ export const Order = z
   .object({
     id: z.string(),
     status: OrderStatus,
-    pickupCode: z.string().nullable(),
+    source: z.enum(['direct', 'group_buy']),
+    groupBuyId: z.string().nullable(),
+    pickupCode: z.string().nullable().describe("the buyer's own orders while awaiting pickup; null elsewhere"),
     price: Price,
-    items: z.array(z.object({ skuId: z.string(), productName: z.string(), spec: z.string(), units: z.number().int(), unitPriceFen: z.number().int() })),
+    items: z.array(z.object({ skuId: z.string(), productId: z.string(), productName: z.string(), spec: z.string(), category: z.string(), units: z.number().int(), unitPriceFen: z.number().int() })),
     store: z.object({ id: z.string(), name: z.string(), address: z.string(), phone: z.string() }),
+    couponId: z.string().nullable(),
+    tradeInQuoteId: z.string().nullable(),
+    paymentMethod: z.enum(['cash', 'wechat_qr', 'prepaid']).nullable(),
     createdAt: z.string(),
     expiresAt: z.string(),
     paymentMode: PaymentMode,
     /** When the online payment was accepted; null until then, and for orders paid at pickup. */
     paidAt: z.string().nullable(),
+    pickedUpAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
   })
   .openapi('Order');
+
+/** An order as the store's counter sees it: the buyer's nickname, the trade-in credit to inspect. */
+export const CounterOrder = Order.extend({
+  buyer: z.object({ nickname: z.string() }),
+  tradeIn: z.object({ quoteId: z.string(), creditFen: z.number().int() }).nullable().optional(),
+}).openapi('CounterOrder');
+
+export const ConfirmedOrder = Order.extend({
+  tradeIn: z.object({ quotedFen: z.number().int(), finalFen: z.number().int(), differenceFen: z.number().int() }).nullable(),
+}).openapi('ConfirmedPickup');
 
 export const PlacedOrder = z.object({ id: z.string(), status: z.literal('awaiting_pickup'), pickupCode: z.string(), price: Price, paymentMode: PaymentMode }).openapi('PlacedOrder');
 
@@ -54,3 +71,5 @@ export const ConfirmBody = z
   })
   .strict()
   .openapi('ConfirmPickupBody');
+
+export const CounterOrders = listOf(CounterOrder);

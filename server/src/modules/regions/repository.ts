@@ -29,18 +29,19 @@ export async function gramCounts(db: Db, grams: string[]): Promise<Map<string, n
  * Regions carrying a bigram whose name contains the text, in code order (a parent before its
  * children): the bigram's primary-key range drives the join, LIKE filters, LIMIT stops early.
  */
-export async function findByGram(db: Db, gram: string, text: string, limit: number): Promise<RegionRow[]> {
+export async function findByGram(db: Db, gram: string, text: string, limit: number, within = ''): Promise<RegionRow[]> {
+  // `within`: a code prefix (a province, city or county); on the (gram, region_code) key it is a range.
   const [rows] = await db.query(
     `SELECT ${COLUMNS} FROM region_grams g JOIN regions r ON r.code = g.region_code
-     WHERE g.gram = ? AND r.name LIKE ? ORDER BY g.region_code LIMIT ?`,
-    [gram, `%${escapeLike(text)}%`, limit],
+     WHERE g.gram = ? AND g.region_code LIKE ? AND r.name LIKE ? ORDER BY g.region_code LIMIT ?`,
+    [gram, `${within}%`, `%${escapeLike(text)}%`, limit],
   );
   return rows as RegionRow[];
 }
 
 /** Regions whose name starts with the text (one-character queries): the name prefix index. */
-export async function findByNamePrefix(db: Db, text: string, limit: number): Promise<RegionRow[]> {
-  const [rows] = await db.query(`SELECT ${COLUMNS} FROM regions r WHERE r.name LIKE ? LIMIT ?`, [`${escapeLike(text)}%`, limit]);
+export async function findByNamePrefix(db: Db, text: string, limit: number, within = ''): Promise<RegionRow[]> {
+  const [rows] = await db.query(`SELECT ${COLUMNS} FROM regions r WHERE r.name LIKE ? AND r.code LIKE ? ORDER BY r.code LIMIT ?`, [`${escapeLike(text)}%`, `${within}%`, limit]);
   return rows as RegionRow[];
 }
 

@@ -3,6 +3,7 @@ import { API_BASE, defineRoute } from '../../lib/http';
 import { ChildrenQuery, CodeParams, RegionList, RegionSearchResult, RegionWithPath, SearchQuery } from './schemas';
 import { getRegion, limitSearch, listChildRegions, searchRegions } from './service';
 import { clientAddress } from '../../lib/client-address';
+import { regionNear } from '../stores/service';
 
 export const regionsModule: Module = {
   name: 'regions',
@@ -21,7 +22,7 @@ export const regionsModule: Module = {
     defineRoute(api, API_BASE, {
       method: 'get',
       path: '/regions/search',
-      summary: 'Regions whose name contains q, each with its full path',
+      summary: "Regions whose name contains q, each with its full path; with region or lat+lng, the caller's county, city and province first",
       tags: ['regions'],
       access: 'public',
       query: SearchQuery,
@@ -29,7 +30,8 @@ export const regionsModule: Module = {
       errors: [{ status: 429, code: 'RATE_LIMITED' }],
       handler: async ({ query, ctx }) => {
         await limitSearch(deps, clientAddress(ctx));
-        return searchRegions(deps, query.q, query);
+        const near = query.region ?? (query.lat !== undefined && query.lng !== undefined ? await regionNear(deps, query.lat, query.lng) : undefined);
+        return searchRegions(deps, query.q, { ...query, near });
       },
     });
     defineRoute(api, API_BASE, {

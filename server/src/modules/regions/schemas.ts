@@ -12,7 +12,16 @@ export const SearchText = z
   .refine((s) => s.length > 0, 'must not be empty')
   .refine((s) => Array.from(s).length < 64, 'must be shorter than 64 characters');
 
-export const SearchQuery = ListQuery.extend({ q: SearchText, limit: q.int(1, 50).optional() }).strict();
+/** `region`, or `lat`+`lng` (GCJ-02): where the caller is, so nearby matches rank before far-away namesakes. */
+export const SearchQuery = ListQuery.extend({
+  q: SearchText,
+  limit: q.int(1, 50).optional(),
+  region: Code.optional(),
+  lat: q.num(-90, 90).optional(),
+  lng: q.num(-180, 180).optional(),
+})
+  .strict()
+  .refine((v) => (v.lat === undefined) === (v.lng === undefined), { message: 'lat and lng go together' });
 
 export const CodeParams = z.object({ code: Code }).strict();
 

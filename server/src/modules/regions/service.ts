@@ -49,28 +49,44 @@ export async function regionPath(deps: Deps, code: string): Promise<string> {
 /** Matches beyond this many are not paged to: a search that needs more needs more words. */
 const MAX_SEARCH_RESULTS = 200;
 
-export async function searchRegions(deps: Deps, text: string, page: { cursor?: string; limit?: number }): Promise<Page<RegionWithPath>> {
+/**
+ * Finds regions by any part of their name, ranked: when the caller's place is known (`near`, a
+ * region code of any level), matches in its county come first, then its city, then its province,
+ * then the rest of China, each in code order; otherwise code order. Two or more characters: the
+ * query's rarest bigram that the index knows (a bigram it does not know may straddle a village's
+ * stripped committee suffix) picks the candidates within each scope, and LIKE on the full name
+ * keeps the real matches. One character: the name's prefix index.
+ */
+export async function searchRegions(deps: Deps, text: string, page: { cursor?: string; limit?: number; near?: string }): Promise<Page<RegionWithPath>> {
   const position = rankCursor.position(page.cursor);
   const limit = page.limit ?? DEFAULT_LIMIT;
-  const rows = position >= MAX_SEARCH_RESULTS ? [] : await findMatches(deps, text, Math.min(position + limit + 1, MAX_SEARCH_RESULTS + 1));
+  const wanted = Math.min(position + limit + 1, MAX_SEARCH_RESULTS + 1);
+  const rows = position >= MAX_SEARCH_RESULTS ? [] : await findRanked(deps, text, wanted, page.near);
   const { items, nextCursor } = rankCursor.page(rows, position, limit, MAX_SEARCH_RESULTS);
   return { items: await withPaths(deps, items), nextCursor };
 }
 
-async function findMatches(deps: Deps, text: string, limit: number): Promise<RegionRow[]> {
-  // A query may carry a village committee's suffix (臧村村民委员会): look its stem's bigrams up.
+async function findRanked(deps: Deps, text: string, wanted: number, near: string | undefined): Promise<RegionRow[]> {
   const stem = searchStem(text, 5);
   const grams = bigrams(Array.from(stem).length >= 2 ? stem : text);
-  let rows: RegionRow[];
+  let find: (limit: number, within: string) => Promise<RegionRow[]>;
   if (!grams.length) {
-    rows = await findByNamePrefix(deps.db, text, limit);
+    find = (limit, within) => findByNamePrefix(deps.db, text, limit, within);
   } else {
     const counts = await gramCounts(deps.db, grams);
     const known = grams.filter((g) => counts.has(g)).sort((a, b) => counts.get(a)! - counts.get(b)!);
     if (!known.length) return [];
-    rows = await findByGram(deps.db, known[0], text, limit);
+    find = (limit, within) => findByGram(deps.db, known[0], text, limit, within);
   }
-  return rows;
+  // County, city, province of the caller's place, then everywhere: each scope adds what the narrower ones did not have.
+  const scopes = near ? [...new Set([near.slice(0, 6), near.slice(0, 4), near.slice(0, 2)].filter((c) => c.length >= 2)), ''] : [''];
+  const ranked = new Map<string, RegionRow>();
+  for (const within of scopes) {
+    if (ranked.size >= wanted) break;
+    // A wider scope repeats the narrower ones' rows first (code order): read past them.
+    for (const r of await find(wanted + ranked.size, within)) if (ranked.size < wanted && !ranked.has(r.code)) ranked.set(r.code, r);
+  }
+  return [...ranked.values()];
 }
 
 /**

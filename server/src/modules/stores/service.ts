@@ -95,6 +95,11 @@ async function storesById(deps: Deps, ids: string[]): Promise<Map<string, Store>
   return dir.byId;
 }
 
+/** Where a point is, as a region: the town of the nearest store within 50 km (regions carry no coordinates). */
+export async function regionNear(deps: Deps, lat: number, lng: number): Promise<string | undefined> {
+  return (await findNearbyStores(deps, { lat, lng, radiusKm: 50, limit: 1 }))[0]?.regionCode;
+}
+
 /** Nearest first is a rank: pages go by position, down to the 100th store of the radius. */
 const MAX_NEARBY = 100;
 

@@ -8,7 +8,17 @@ export const tradeInModule: Module = {
   register({ api, deps }) {
     defineRoute(api, API_BASE, {
       method: 'get', path: '/trade-in/categories', summary: 'Trade-in categories and the questions each asks (the client builds its wizard from them)', tags: ['trade-in'],
-      access: 'public', handler: () => listCategories(),
+      access: 'public',
+      // API.md fixes this one as a bare array: a reference table of eleven categories, not a paged list.
+      response: z.array(z.object({
+        category: z.string(), name: z.string(),
+        questions: z.array(z.object({
+          id: z.string(), label: z.string(), type: z.enum(['brand', 'number', 'choice', 'boolean']),
+          options: z.array(z.object({ value: z.union([z.string(), z.number(), z.boolean()]), label: z.string(), hint: z.string().optional() })),
+          min: z.number().optional(), max: z.number().optional(), unit: z.string().optional(),
+        })),
+      })),
+      handler: () => listCategories(),
     });
     defineRoute(api, API_BASE, {
       method: 'post', path: '/trade-in/quotes',

@@ -20,6 +20,7 @@ export function registerPhotoRoutes(api: Router, deps: Deps): void {
     tags: ['after-sales'], access: 'public',
     params: z.object({ file: z.string().regex(/^[0-9A-Z]{26}\.jpg$/, 'a photo file name') }).strict(),
     query: z.object({ exp: q.int(0, 9_999_999_999), sig: z.string().regex(/^[A-Za-z0-9_-]{32}$/) }).strict(),
+    content: { type: 'image/jpeg', schema: z.string().openapi({ format: 'binary' }).describe('the photo, re-encoded as JPEG') },
     errors: [{ status: 404, code: 'NOT_FOUND' }],
     handler: async ({ params, query, ctx }) => {
       const photo = await servePhoto(deps, params.file.slice(0, 26), query.exp, query.sig);
