@@ -31,8 +31,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: o.url,
     connections: o.connections,
-    duration: o.amount ? undefined : (o.durationSeconds ?? 10),
-    amount: o.amount,
+    // autocannon takes an explicit undefined duration for a wrong one: only one of the two is given.
+    ...(o.amount ? { amount: o.amount } : { duration: o.durationSeconds ?? 10 }),
     method: o.method ?? 'GET',
     headers: { 'content-type': 'application/json', ...(o.headers ?? {}) },
     body: o.body,

@@ -5,7 +5,7 @@ import { startBffProcess, type BffProcess } from '../helpers/processes';
  * A benchmark's own product: a fresh database (test-scale demo data) and Redis prefix, the WeChat
  * emulator, and the BFF as a process of its own, so the load generator and the server each get a core.
  */
-export async function startBenchProduct(env: Record<string, string> = {}): Promise<{ t: TestContext; bff: BffProcess; tokens: (n: number, prefix: string) => Promise<string[]>; stop: () => Promise<void> }> {
+export async function startBenchProduct(env: Record<string, string> | ((t: TestContext) => Record<string, string>) = {}): Promise<{ t: TestContext; bff: BffProcess; tokens: (n: number, prefix: string) => Promise<string[]>; stop: () => Promise<void> }> {
   const t = await createTestContext({ seed: true, overrides: { logLevel: 'silent' } });
   const bff = await startBffProcess({
     DATABASE_URL: t.config.databaseUrl,
@@ -14,7 +14,7 @@ export async function startBenchProduct(env: Record<string, string> = {}): Promi
     JOBS_ENABLED: 'true',
     DB_POOL_SIZE: '30',
     LOG_LEVEL: 'silent',
-    ...env,
+    ...(typeof env === 'function' ? env(t) : env),
   });
   const tokens = async (n: number, prefix: string) => {
     const out: string[] = [];
