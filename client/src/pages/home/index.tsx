@@ -115,7 +115,7 @@ export default function Home() {
       <View className='card'>
         <View className='subtitle'>逛商品</View>
         {Object.entries(CATEGORY_NAMES).map(([id, name]) => (
-          <Text key={id} className='tag' data-testid={`home-category-${id}`} onClick={() => go(`/pages/products/index?category=${id}`)}>{name}</Text>
+          <Text key={id} className='chip' data-testid={`home-category-${id}`} onClick={() => go(`/pages/products/index?category=${id}`)}>{name}</Text>
         ))}
       </View>
     </Page>
