@@ -5,12 +5,12 @@ import Koa, { type Context, type Next } from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
-import serve from 'koa-static';
 import type { Deps } from './lib/deps';
 import { AppError, isDependencyDown } from './lib/errors';
 import { authenticate } from './lib/auth';
 import { requestContext } from './lib/request-context';
 import { trustProxies } from './lib/client-address';
+import { clientDelivery } from './lib/client-delivery';
 import { modules } from './modules';
 
 import { API_BASE } from './lib/http';
@@ -103,7 +103,7 @@ export function buildApp(deps: Deps): Koa {
 
   const h5 = path.resolve(__dirname, '../..', deps.config.h5Dir);
   if (existsSync(h5)) {
-    const h5Files = serve(h5, { maxage: 0, gzip: true, index: 'index.html' });
+    const h5Files = clientDelivery(h5);
     app.use(async (ctx, next) => {
       if (ctx.path.startsWith(API_BASE)) await next();
       else await h5Files(ctx, next);

@@ -45,4 +45,41 @@ describe('the Super New Product Season on 首页', () => {
     expect(await countdown.textContent()).toMatch(/^距开抢 00:59:\d\d$/);
     await expect(byTestId(page, `claim-${res.body.coupons[0].templateId}`).textContent()).resolves.toBe('未开始');
   });
+
+  it('when 首页 is hidden behind another page, then it stops asking for campaigns, and asks again once shown', async () => {
+    const { page } = j.browser;
+    // The page's own clock, driven by the test: 10 s polls pass in no time and nothing waits on luck.
+    await page.clock.install();
+    await page.addInitScript(() => {
+      const w = window as unknown as { campaignRequests: number };
+      w.campaignRequests = 0;
+      const original = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        if (String(input instanceof Request ? input.url : input).includes('/campaigns/active')) w.campaignRequests += 1;
+        return original(input, init);
+      };
+    });
+    await open(page, j.stack.baseUrl, 'pages/home/index');
+    await page.reload();
+    await byTestId(page, 'home-new-season').waitFor();
+    const asked = () => page.evaluate(() => (window as unknown as { campaignRequests: number }).campaignRequests);
+    const askedAtLeast = (n: number) => page.waitForFunction((k) => (window as unknown as { campaignRequests: number }).campaignRequests >= k, n, { polling: 100 });
+
+    const shown = await asked();
+    await page.clock.runFor(21_000);
+    await askedAtLeast(shown + 2);
+
+    await byTestId(page, 'home-new-season').click();
+    await byTestId(page, 'products-page').waitFor();
+    const hidden = await asked();
+    await page.clock.runFor(60_000);
+    expect(await asked()).toBe(hidden);
+
+    await page.goBack();
+    await byTestId(page, 'home-page').waitFor();
+    await askedAtLeast(hidden + 1);
+    const back = await asked();
+    await page.clock.runFor(21_000);
+    await askedAtLeast(back + 2);
+  });
 });

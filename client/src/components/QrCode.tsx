@@ -2,8 +2,12 @@ import { View } from '@tarojs/components'
 import QRCode from 'qrcode'
 import { useMemo } from 'react'
 
-/** A QR code drawn with views (no canvas, no image): it renders the same in weapp and H5, offline. */
-export default function QrCode({ text, size = 360, testId }: { text: string; size?: number; testId?: string }) {
+/**
+ * A QR code drawn with views (no canvas, no image): it renders the same in weapp and H5, offline.
+ * `size` is in screen px (inline styles are not scaled by Taro): whole-pixel cells stay crisp for
+ * the scanner, and 240 fits a card on a 360 px phone.
+ */
+export default function QrCode({ text, size = 240, testId }: { text: string; size?: number; testId?: string }) {
   const modules = useMemo(() => QRCode.create(text, { errorCorrectionLevel: 'M' }).modules, [text])
   const n = modules.size
   const cell = Math.floor(size / (n + 2))

@@ -22,7 +22,7 @@ export default function MyCoupons() {
     <Page testId='coupons-page'>
       <View className='row'>
         {TABS.map((x) => (
-          <Text key={x.id} className={`tag${tab === x.id ? ' selected' : ''}`} data-testid={`coupons-tab-${x.id}`} onClick={() => { setTab(x.id); void load(x.id) }}>{x.label}</Text>
+          <Text key={x.id} className={`chip${tab === x.id ? ' selected' : ''}`} data-testid={`coupons-tab-${x.id}`} onClick={() => { setTab(x.id); void load(x.id) }}>{x.label}</Text>
         ))}
       </View>
       {items?.length === 0 && <View className='empty'>没有优惠券</View>}

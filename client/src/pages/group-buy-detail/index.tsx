@@ -59,8 +59,8 @@ export default function GroupBuyDetail() {
       <View className='card'>
         <View className='row'><Text>当前团购价</Text><Text className='price' data-testid='group-price'>{g.currentPriceFen !== null ? yuan(g.currentPriceFen) : ''}</Text></View>
         <View className='muted small' data-testid='group-units'>已拼 {g.unitsJoined} 台 · {g.membersCount} 户</View>
-        <View style={{ background: '#eee', height: '24rpx', borderRadius: '12rpx', margin: '16rpx 0' }}>
-          <View style={{ background: '#E8480C', width: `${progress}%`, height: '24rpx', borderRadius: '12rpx' }} />
+        <View className='progress-track'>
+          <View className='progress-fill' style={{ width: `${progress}%` }} />
         </View>
         {g.nextTier && <View className='muted small'>再拼 {g.nextTier.minUnits - g.unitsJoined} 台，每台 {yuan(g.nextTier.priceFen)}</View>}
         {g.tiers.map((t) => (

@@ -1,5 +1,5 @@
 import { View, Text, Button } from '@tarojs/components'
-import Taro, { useDidShow } from '@tarojs/taro'
+import Taro, { useDidHide, useDidShow } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import Page from '../../components/Page'
 import './index.css'
@@ -45,12 +45,20 @@ export default function Home() {
         setFailed(false)
       })
       .catch(() => setFailed(true))
-  useDidShow(() => void load())
-  // Remaining counts are live: refresh while the page is open.
-  useEffect(() => {
-    const timer = setInterval(() => void load(), 10000)
-    return () => clearInterval(timer)
-  }, [])
+  // Remaining counts are live: refresh every 10 s while the page is shown, and not at all while
+  // another page (or another app) is in front: a hidden tab would spend a villager's data for nothing.
+  const poll = useRef<ReturnType<typeof setInterval> | null>(null)
+  const stopPolling = () => {
+    if (poll.current) clearInterval(poll.current)
+    poll.current = null
+  }
+  useDidShow(() => {
+    void load()
+    stopPolling()
+    poll.current = setInterval(() => void load(), 10000)
+  })
+  useDidHide(stopPolling)
+  useEffect(() => stopPolling, [])
 
   // One tap, one claim: the button waits for the answer (the request wrapper toasts any error).
   const [claiming, setClaiming] = useState<string | null>(null)
@@ -107,7 +115,7 @@ export default function Home() {
       <View className='card'>
         <View className='subtitle'>逛商品</View>
         {Object.entries(CATEGORY_NAMES).map(([id, name]) => (
-          <Text key={id} className='tag' data-testid={`home-category-${id}`} onClick={() => go(`/pages/products/index?category=${id}`)}>{name}</Text>
+          <Text key={id} className='chip' data-testid={`home-category-${id}`} onClick={() => go(`/pages/products/index?category=${id}`)}>{name}</Text>
         ))}
       </View>
     </Page>

@@ -2,6 +2,7 @@ import { View, Text, Button, Input } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import Page from '../../components/Page'
+import './index.css'
 import { useSession } from '../../components/useSession'
 import { catalogueApi, yuan, type ProductDetail } from '../../services/catalogue'
 import { groupBuysApi, groupBuyFormError, COMMISSION_CAUSES, STATUS_LABELS, type CommissionEntry, type GroupBuy } from '../../services/group-buys'
@@ -99,9 +100,17 @@ export default function Leader() {
             <Text>{p.name} {s.spec}</Text><Text className='price'>{yuan(s.priceFen)}</Text>
           </View>
         )))}
-        <View className='row'><Text>满</Text><Input className='input' type='number' value={tier1.units} onInput={(e) => setTier1({ ...tier1, units: e.detail.value })} style={{ width: '120rpx' }} /><Text>台 每台</Text><Input className='input' data-testid='leader-tier1-price' type='digit' value={tier1.yuan} onInput={(e) => setTier1({ ...tier1, yuan: e.detail.value })} style={{ width: '200rpx' }} /><Text>元</Text></View>
-        <View className='row'><Text>满</Text><Input className='input' type='number' value={tier2.units} onInput={(e) => setTier2({ ...tier2, units: e.detail.value })} style={{ width: '120rpx' }} /><Text>台 每台</Text><Input className='input' type='digit' value={tier2.yuan} onInput={(e) => setTier2({ ...tier2, yuan: e.detail.value })} style={{ width: '200rpx' }} /><Text>元</Text></View>
-        <View className='row'><Text>截止（分钟后）</Text><Input className='input' data-testid='leader-minutes' type='digit' value={minutes} onInput={(e) => setMinutes(e.detail.value)} style={{ width: '200rpx' }} /></View>
+        <View className='tier'>
+          <View className='tier-part'><Text>满</Text><Input className='input tier-units' type='number' value={tier1.units} onInput={(e) => setTier1({ ...tier1, units: e.detail.value })} /><Text>台，</Text></View>
+          <View className='tier-part'><Text>每台</Text><Input className='input tier-price' data-testid='leader-tier1-price' type='digit' value={tier1.yuan} onInput={(e) => setTier1({ ...tier1, yuan: e.detail.value })} /><Text>元</Text></View>
+        </View>
+        <View className='tier'>
+          <View className='tier-part'><Text>满</Text><Input className='input tier-units' type='number' value={tier2.units} onInput={(e) => setTier2({ ...tier2, units: e.detail.value })} /><Text>台，</Text></View>
+          <View className='tier-part'><Text>每台</Text><Input className='input tier-price' type='digit' value={tier2.yuan} onInput={(e) => setTier2({ ...tier2, yuan: e.detail.value })} /><Text>元</Text></View>
+        </View>
+        <View className='tier'>
+          <View className='tier-part'><Text>截止：</Text><Input className='input tier-price' data-testid='leader-minutes' type='digit' value={minutes} onInput={(e) => setMinutes(e.detail.value)} /><Text>分钟后</Text></View>
+        </View>
         {openError && <View className='error' data-testid='leader-open-error'>{openError}</View>}
         <Button className={`btn${sku ? '' : ' disabled'}`} disabled={!sku} data-testid='leader-open' onClick={open}>开团</Button>
       </View>
@@ -109,7 +118,7 @@ export default function Leader() {
       {groups.length === 0 && <View className='empty'>还没有开过团</View>}
       {groups.map((g) => (
         <View key={g.id} className='card' data-testid={`leader-group-${g.id}`}>
-          <View className='row' onClick={() => Taro.navigateTo({ url: `/pages/group-buy-detail/index?id=${g.id}` })}>
+          <View className='row tap-row' onClick={() => Taro.navigateTo({ url: `/pages/group-buy-detail/index?id=${g.id}` })}>
             <Text>{g.sku?.productName}</Text><Text className='tag'>{STATUS_LABELS[g.status]}</Text>
           </View>
           <View className='muted small'>已拼 {g.unitsJoined} 台 · {g.membersCount} 户</View>

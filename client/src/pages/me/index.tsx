@@ -5,6 +5,7 @@ import Page from '../../components/Page'
 import { setLargeText, useLargeText } from '../../components/large-text'
 import { useSession } from '../../components/useSession'
 import { authApi } from '../../services/auth'
+import { storesApi } from '../../services/stores'
 import { ROLE_LABELS, session, type User } from '../../services/session'
 
 type Entry = { label: string; url: string; testId: string; show: (u: User) => boolean }
@@ -22,6 +23,13 @@ export default function Me() {
   const cached = useSession()
   const [user, setUser] = useState<User | null>(cached)
   const large = useLargeText()
+  // A store is known by its name (星火家电 清苑镇店), not its id: names fetched once per store.
+  const [storeNames, setStoreNames] = useState<Record<string, string>>({})
+  const loadStoreNames = (ids: string[]) => {
+    for (const id of ids.filter((x) => !storeNames[x])) {
+      storesApi.get(id).then((s) => setStoreNames((m) => ({ ...m, [id]: s.name }))).catch(() => undefined)
+    }
+  }
 
   useDidShow(() => {
     if (!session.token()) return
@@ -30,6 +38,7 @@ export default function Me() {
       .then((u) => {
         setUser(u)
         session.save(session.token()!, u)
+        loadStoreNames(u.storeIds)
       })
       .catch(() => undefined)
   })
@@ -40,13 +49,15 @@ export default function Me() {
       {shown ? (
         <View className='card'>
           <View className='title' data-testid='me-nickname'>{shown.nickname}</View>
-          <View className='muted small'>编号 {shown.id}</View>
+          <View className='muted small break'>编号 {shown.id}</View>
           <View data-testid='me-roles'>
             {shown.roles.map((r) => (
               <Text key={r} className='tag'>{ROLE_LABELS[r] ?? r}</Text>
             ))}
           </View>
-          {shown.storeIds.length > 0 && <View className='muted' data-testid='me-stores'>我的门店：{shown.storeIds.join('、')}</View>}
+          {shown.storeIds.length > 0 && (
+            <View className='muted' data-testid='me-stores'>我的门店：{shown.storeIds.map((id) => storeNames[id] ?? '…').join('、')}</View>
+          )}
         </View>
       ) : (
         <View className='empty'>正在登录…</View>
@@ -65,7 +76,7 @@ export default function Me() {
           <View>大字模式</View>
           <View className='muted small'>字更大，看得更清楚</View>
         </View>
-        <Switch data-testid='large-text-switch' checked={large} color='#E8480C' onChange={(e) => setLargeText(e.detail.value)} />
+        <Switch className='big-switch' data-testid='large-text-switch' checked={large} color='#E8480C' onChange={(e) => setLargeText(e.detail.value)} />
       </View>
 
       {shown && (

@@ -5,6 +5,7 @@ import Page from '../../components/Page'
 import QrCode from '../../components/QrCode'
 import { yuan } from '../../services/catalogue'
 import { ordersApi, STATUS_LABELS, type Order } from '../../services/orders'
+import { dateTime } from '../../services/time'
 import { OrderPayment } from './payment'
 
 /** One order: the pickup code large and as a QR code, still shown when the phone is offline. */
@@ -42,6 +43,8 @@ export default function OrderDetail() {
       {offline && <View className='banner' data-testid='order-offline'>网络不好，显示的是上次保存的提货码</View>}
       <View className='card' style={{ textAlign: 'center' }}>
         <View className='subtitle' data-testid='order-status'>{STATUS_LABELS[order.status]}</View>
+        <View className='muted small' data-testid='order-created'>下单 {dateTime(order.createdAt)}</View>
+        {order.status === 'awaiting_pickup' && <View className='muted small' data-testid='order-expires'>请在 {dateTime(order.expiresAt)} 前到店提货</View>}
         {code && order.status === 'awaiting_pickup' && (
           <View>
             <View className='muted'>到店出示提货码</View>
@@ -65,7 +68,7 @@ export default function OrderDetail() {
         <View className='row'><Text>商品金额</Text><Text data-testid='order-items-fen'>{yuan(order.price.itemsFen)}</Text></View>
         {order.price.couponFen > 0 && <View className='row'><Text>优惠券</Text><Text data-testid='order-coupon-fen'>-{yuan(order.price.couponFen)}</Text></View>}
         {order.price.tradeInFen > 0 && <View className='row'><Text>以旧换新</Text><Text data-testid='order-trade-in-fen'>-{yuan(order.price.tradeInFen)}</Text></View>}
-        {order.tradeInQuoteId && <View className='muted small' data-testid='order-trade-in-link' onClick={() => Taro.navigateTo({ url: `/pages/trade-in-result/index?id=${order.tradeInQuoteId}` })}>以旧换新估价单与到店验机结果 ›</View>}
+        {order.tradeInQuoteId && <View className='link' data-testid='order-trade-in-link' onClick={() => Taro.navigateTo({ url: `/pages/trade-in-result/index?id=${order.tradeInQuoteId}` })}>以旧换新估价单与到店验机结果 ›</View>}
         <View className='row'><Text>{payableLabel}</Text><Text className='price' data-testid='order-payable'>{yuan(order.price.payableFen)}</Text></View>
       </View>
       {order.paymentMode === 'online' && !offline && <OrderPayment key={order.id} order={order} onPaid={() => void load()} />}

@@ -5,6 +5,7 @@ import Page from '../../components/Page'
 import { useSession } from '../../components/useSession'
 import { yuan } from '../../services/catalogue'
 import { ordersApi, STATUS_LABELS, type Order } from '../../services/orders'
+import { dateTime } from '../../services/time'
 
 export default function Orders() {
   useSession()
@@ -23,6 +24,7 @@ export default function Orders() {
             <Text>{o.store.name}</Text>
             <Text className='tag' data-testid={`order-status-${o.id}`}>{STATUS_LABELS[o.status]}</Text>
           </View>
+          <View className='muted small' data-testid={`order-created-${o.id}`}>下单 {dateTime(o.createdAt)}</View>
           <View className='muted small'>{o.items.map((i) => `${i.productName} ${i.spec} × ${i.units}`).join('，')}</View>
           <View className='row'>
             <Text className='muted small'>{o.pickupCode ? `提货码 ${o.pickupCode}` : ''}</Text>

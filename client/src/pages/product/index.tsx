@@ -31,7 +31,7 @@ export default function Product() {
   return (
     <Page testId='product-page'>
       <View className='card' style={{ textAlign: 'center' }}>
-        <Image src={imageSrc(p.imageUrl)} style={{ width: '400rpx', height: '400rpx' }} mode='scaleToFill' />
+        <Image className='product-photo' src={imageSrc(p.imageUrl)} mode='aspectFit' />
       </View>
       <View className='card'>
         <View className='title'>{p.name}</View>

@@ -34,14 +34,14 @@ export default function Products() {
     <Page testId='products-page'>
       <ScrollView scrollX className='chips'>
         {[['', '全部'], ...Object.entries(CATEGORY_NAMES)].map(([id, name]) => (
-          <Text key={id} data-testid={`category-${id || 'all'}`} className={`tag${category === id ? ' selected' : ''}`} onClick={() => { setCategory(id); setBrand('') }}>
+          <Text key={id} data-testid={`category-${id || 'all'}`} className={`chip${category === id ? ' selected' : ''}`} onClick={() => { setCategory(id); setBrand('') }}>
             {name}
           </Text>
         ))}
       </ScrollView>
       <ScrollView scrollX className='chips'>
         {['', ...brands].map((b) => (
-          <Text key={b} data-testid={`brand-${b || 'all'}`} className={`tag${brand === b ? ' selected' : ''}`} onClick={() => setBrand(b)}>
+          <Text key={b} data-testid={`brand-${b || 'all'}`} className={`chip${brand === b ? ' selected' : ''}`} onClick={() => setBrand(b)}>
             {b || '全部品牌'}
           </Text>
         ))}
@@ -50,9 +50,9 @@ export default function Products() {
       {items === null && !failed && <View className='empty'>加载中…</View>}
       {items?.length === 0 && <View className='empty'>这里还没有商品</View>}
       {items?.map((p) => (
-        <View key={p.id} className='card row' data-testid={`product-${p.id}`} onClick={() => open(p)}>
-          <Image src={imageSrc(p.imageUrl)} style={{ width: '160rpx', height: '160rpx', flexShrink: 0 }} mode='scaleToFill' />
-          <View style={{ flex: 1, marginLeft: '20rpx' }}>
+        <View key={p.id} className='card product-row' data-testid={`product-${p.id}`} onClick={() => open(p)}>
+          <Image className='product-thumb' src={imageSrc(p.imageUrl)} mode='aspectFit' lazyLoad />
+          <View className='product-info'>
             <View>{p.name}</View>
             <View className='muted small'>{p.brand} · {CATEGORY_NAMES[p.category]}</View>
             {p.tags.includes('new_season') && <Text className='tag'>新品季</Text>}

@@ -102,7 +102,7 @@ export default function StoreConsole() {
               {CONDITIONS.map((c) => (
                 <View key={c.id} data-testid={`inspect-${c.id}`} className={`option${condition === c.id ? ' selected' : ''}`} onClick={() => setCondition(c.id)}>{c.label}</View>
               ))}
-              <View className='row'><Text>能正常使用</Text><Switch data-testid='inspect-working' checked={working} color='#E8480C' onChange={(e) => setWorking(e.detail.value)} /></View>
+              <View className='row'><Text>能正常使用</Text><Switch className='big-switch' data-testid='inspect-working' checked={working} color='#E8480C' onChange={(e) => setWorking(e.detail.value)} /></View>
             </View>
           )}
           <View className='subtitle'>收款方式</View>

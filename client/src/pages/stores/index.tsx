@@ -82,9 +82,9 @@ export default function Stores() {
 
       <View className='subtitle'>按地区找</View>
       <View className='chips' data-testid='region-trail'>
-        <Text className={`tag${trail.length ? '' : ' selected'}`} onClick={() => setTrail([])}>全国</Text>
+        <Text className={`chip${trail.length ? '' : ' selected'}`} onClick={() => setTrail([])}>全国</Text>
         {trail.map((r, i) => (
-          <Text key={r.code} className={`tag${i === trail.length - 1 ? ' selected' : ''}`} onClick={() => setTrail(trail.slice(0, i + 1))}>{r.name}</Text>
+          <Text key={r.code} className={`chip${i === trail.length - 1 ? ' selected' : ''}`} onClick={() => setTrail(trail.slice(0, i + 1))}>{r.name}</Text>
         ))}
       </View>
       {parent && parent.level !== 'province' && (
