@@ -17,6 +17,41 @@ import { API_BASE } from './lib/http';
 export { API_BASE };
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The body parser's own failures (raw-body): a body that could not be read as sent. */
+const isBodyReadError = (err: unknown) => {
+  const type = (err as { type?: string }).type;
+  return typeof type === 'string' && (err as { status?: number }).status === 400 && /^(request\.|stream\.)/.test(type);
+};
+
+/**
+ * A 4xx that the framework or a library meant for the client (http-errors with `expose`: a path
+ * that climbs out of the H5 folder, a URL that does not decode, a range it cannot serve).
+ */
+function clientErrorStatus(err: unknown): number | null {
+  const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : null;
+  return status !== null && status >= 400 && status < 500 && e.expose !== false ? status : null;
+}
+
+const FRAMEWORK_ERRORS: Record<number, [string, string]> = {
+  400: ['BAD_REQUEST', '请求地址或内容有误'],
+  401: ['UNAUTHENTICATED', '请先登录'],
+  // A file outside the H5 folder (`/..%2fpackage.json`) is not served and not confirmed to exist.
+  403: ['NOT_FOUND', '找不到该资源'],
+  404: ['NOT_FOUND', '找不到该资源'],
+  405: ['METHOD_NOT_ALLOWED', '不支持该请求方法'],
+  406: ['NOT_ACCEPTABLE', '不支持该内容格式'],
+  413: ['PAYLOAD_TOO_LARGE', '请求内容太大'],
+  414: ['URI_TOO_LONG', '请求地址太长'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', '请求内容格式不支持'],
+  416: ['RANGE_NOT_SATISFIABLE', '请求的范围无效'],
+};
+
+function frameworkClientError(status: number): AppError {
+  const [code, message] = FRAMEWORK_ERRORS[status] ?? ['BAD_REQUEST', '请求有误'];
+  return new AppError(status === 403 ? 404 : status, code, message);
+}
+
 /** The one error middleware: API.md's error shape for every failure, no internals on a 5xx. */
 function errors(deps: Deps) {
   return async (ctx: Context, next: Next) => {
@@ -35,8 +70,10 @@ function errors(deps: Deps) {
         e = new AppError(413, 'PAYLOAD_TOO_LARGE', '请求内容太大');
       } else if ((err as { status?: number }).status === 415 || (err as { type?: string }).type === 'charset.unsupported' || (err as { type?: string }).type === 'encoding.unsupported') {
         e = new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求内容格式不支持');
-      } else if ((err as { status?: number }).status === 400 || (err as { type?: string }).type === 'request.aborted') {
+      } else if ((err as { type?: string }).type === 'request.aborted' || isBodyReadError(err)) {
         e = new AppError(400, 'MALFORMED_JSON', '请求内容无法读取');
+      } else if (clientErrorStatus(err)) {
+        e = frameworkClientError(clientErrorStatus(err)!);
       } else if (isDependencyDown(err)) {
         deps.logger.warn({ err: (err as Error).message }, 'dependency unavailable');
         e = new AppError(503, 'DEPENDENCY_UNAVAILABLE', '服务暂时不可用，请稍后再试');
@@ -86,9 +123,9 @@ export function buildApp(deps: Deps): Koa {
   app.use(cors({ allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'] }));
   app.use(
     bodyParser({
+      // JSON only when sent as JSON: a JSON route answers anything else 415 (lib/http.ts); photo
+      // uploads are multipart and their route reads the stream itself.
       enableTypes: ['json'],
-      // Photo uploads are multipart: their route reads the stream itself.
-      detectJSON: (ctx) => ctx.path.startsWith(API_BASE) && !ctx.is('multipart/form-data'),
       jsonLimit: deps.config.bodyLimitBytes,
       encoding: 'utf-8',
     }),

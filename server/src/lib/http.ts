@@ -182,6 +182,9 @@ export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType 
     const params = parseOrThrow(spec.params ?? EMPTY, ctx.params ?? {}, 'params') as z.infer<P>;
     const query = parseOrThrow(spec.query ?? EMPTY, ctx.query ?? {}, 'query') as z.infer<Q>;
     const hasBody = spec.method !== 'get' && spec.method !== 'delete';
+    // A JSON route takes JSON only: a body sent as text/plain or a form (what a page on another
+    // site may post without asking CORS first) is refused, whatever it holds.
+    if (spec.body && hasBody && ctx.is('json') === false) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求内容须为 JSON（Content-Type: application/json）');
     const rawBody = (ctx.request as { body?: unknown }).body;
     if (spec.body && hasBody && (rawBody === undefined || rawBody === null || typeof rawBody !== 'object' || Array.isArray(rawBody))) {
       throw validationFailed([{ path: 'body', message: 'a JSON object is required' }]);
