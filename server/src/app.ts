@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Koa, { type Context, type Next } from 'koa';
 import Router from '@koa/router';
@@ -10,10 +10,12 @@ import type { Deps } from './lib/deps';
 import { AppError, isDependencyDown } from './lib/errors';
 import { authenticate } from './lib/auth';
 import { requestContext } from './lib/request-context';
-import { trustProxies } from './lib/client-address';
+import { clientAddress, trustProxies } from './lib/client-address';
+import { consumeRateLimit } from './lib/rate-limit';
+import { inlineScriptHashes, securityHeaders } from './lib/security-headers';
 import { modules } from './modules';
 
-import { API_BASE } from './lib/http';
+import { API_BASE, type AnonymousBudget } from './lib/http';
 export { API_BASE };
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -119,6 +121,9 @@ export function buildApp(deps: Deps): Koa {
   trustProxies(app, deps.config.trustedProxies);
   app.silent = true;
   app.use(requestScope(deps));
+  const h5 = path.resolve(__dirname, '../..', deps.config.h5Dir);
+  const h5Index = path.join(h5, 'index.html');
+  app.use(securityHeaders(deps.config, existsSync(h5Index) ? inlineScriptHashes(readFileSync(h5Index, 'utf8')) : []));
   app.use(errors(deps));
   app.use(cors({ allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'] }));
   app.use(
@@ -131,6 +136,12 @@ export function buildApp(deps: Deps): Koa {
     }),
   );
 
+  // Public routes take an anonymous caller's request from its address's budget (lib/http.ts).
+  app.use(async (ctx, next) => {
+    ctx.state.anonymousBudget = ((c) => consumeRateLimit(deps, 'publicPerAddress', clientAddress(c))) satisfies AnonymousBudget;
+    await next();
+  });
+
   const root = new Router();
   const api = new Router();
   api.use(API_BASE, authenticate(deps));
@@ -138,7 +149,6 @@ export function buildApp(deps: Deps): Koa {
   app.use(root.routes()).use(root.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods({ throw: true, methodNotAllowed: () => new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法'), notImplemented: () => new AppError(501, 'NOT_IMPLEMENTED', '不支持该请求方法') }));
 
-  const h5 = path.resolve(__dirname, '../..', deps.config.h5Dir);
   if (existsSync(h5)) {
     const h5Files = serve(h5, { maxage: 0, gzip: true, index: 'index.html' });
     app.use(async (ctx, next) => {

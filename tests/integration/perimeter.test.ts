@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,11 +10,13 @@ import { createTestContext, type TestContext } from '../helpers/context';
  * framework and the static files answer to odd requests, and the headers every response carries.
  */
 let t: TestContext;
+// Taro's index.html sizes the root font in an inline script: the policy allows it by its hash.
+const INLINE = 'document.documentElement.style.fontSize="20px"';
 
 beforeAll(async () => {
   // An H5 folder of its own, so the static files are served as in production.
   const h5Dir = mkdtempSync(path.join(tmpdir(), 'xh-h5-'));
-  writeFileSync(path.join(h5Dir, 'index.html'), '<!doctype html><title>perimeter-test</title>');
+  writeFileSync(path.join(h5Dir, 'index.html'), `<!doctype html><title>perimeter-test</title><script>${INLINE}</script><script defer src="/js/app.js"></script>`);
   t = await createTestContext({ overrides: { h5Dir } });
 });
 afterAll(() => t.stop());
@@ -117,5 +120,33 @@ describe('JSON routes take JSON only', () => {
       const res = await t.http.post('/api/v1/auth/wechat/login').set('Content-Type', type).send(JSON.stringify({ code: `test_someone.${type.length}` }));
       expect(res.status).toBe(200);
     }
+  });
+});
+
+describe('security headers', () => {
+  const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+
+  it.each([
+    ['the H5 page', '/', 200],
+    ['an API answer', '/api/v1/regions', 200],
+    ['an API error', '/api/v1/me', 401],
+    ['a file that is not there', '/nothing-here.js', 404],
+  ])('when %s is served, then it carries a CSP the app runs under, nosniff and no framing', async (_what, url, status) => {
+    const res = await t.http.get(url);
+    expect(res.status).toBe(status);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const csp = directives(String(res.headers['content-security-policy']));
+    expect(csp.get('default-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src')).toEqual(["'self'", `'sha256-${createHash('sha256').update(INLINE).digest('base64')}'`]);
+    expect(csp.get('script-src-attr')).toEqual(["'none'"]);
+    expect(csp.get('object-src')).toEqual(["'none'"]);
+    expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
+    // The API on the same origin; outside production the stand-in cashier's WeChat emulator too.
+    expect(csp.get('connect-src')).toEqual(["'self'", new URL(t.emulator.url).origin]);
+    expect(csp.has('upgrade-insecure-requests')).toBe(false);
+    expect(res.headers['strict-transport-security']).toBeUndefined();
   });
 });

@@ -104,7 +104,9 @@ export const configSchema = z
         // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
         pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit,
         // Order creation per buyer (hoarding).
-        orderPerUser: rateLimit })
+        orderPerUser: rateLimit,
+        // Anonymous calls of public routes (stores, products, regions…) per address: sized for a village behind a carrier NAT.
+        publicPerAddress: rateLimit })
       .strict(),
     trustedProxies: z
       .object({
