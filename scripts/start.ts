@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, ConfigError } from '../server/src/lib/config';
 import { createPool, createPrisma, ensureDatabase } from '../server/src/lib/db';
@@ -8,6 +9,7 @@ import { DEMO_USERS } from '../prisma/seed/accounts';
 import { checkServices } from './lib/services';
 import { ensureClientBuilt } from './lib/client-build';
 import { allPayKeysEnv, generateDevPayKeys } from '../server/wechat-emulator/pay-keys';
+import { EMULATOR_SECRET_HEADER } from '../server/wechat-emulator/server';
 
 /**
  * npm start: the whole product at http://127.0.0.1:3000 — checks MariaDB and Redis, migrates,
@@ -20,11 +22,11 @@ function run(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, 'scripts/run-ts.cjs'), entry], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-async function waitFor(url: string, seconds: number): Promise<void> {
+async function waitFor(url: string, seconds: number, headers: Record<string, string> = {}): Promise<void> {
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { headers });
       if (res.ok) return;
     } catch {
       // not up yet
@@ -77,9 +79,14 @@ async function main() {
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
 
-  const emulator = run('server/wechat-emulator/main.ts', env);
-  children.push(emulator);
-  await waitFor(`${config.wechat.apiBase}/__emulator/messages`, 30);
+  // The emulator (development and test only) signs anyone in; its control endpoints want this run's secret.
+  const withEmulator = config.env !== 'production';
+  if (withEmulator) {
+    const controlSecret = randomBytes(24).toString('hex');
+    const emulator = run('server/wechat-emulator/main.ts', { ...env, WECHAT_EMULATOR_SECRET: controlSecret });
+    children.push(emulator);
+    await waitFor(`${config.wechat.apiBase}/__emulator/messages`, 30, { [EMULATOR_SECRET_HEADER]: controlSecret });
+  }
   const bff = run('server/src/main.ts', env);
   children.push(bff);
   for (const c of children) c.on('exit', (code) => { console.error(`a process stopped (exit ${code}); stopping the rest`); stopAll(code ?? 1); });
@@ -91,7 +98,7 @@ async function main() {
   App (H5):        ${base}/
   API:             ${base}/api/v1   (OpenAPI: ${base}/api/v1/openapi.json)
   Health:          ${base}/healthz  ${base}/readyz  ${base}/metrics
-  WeChat emulator: ${config.wechat.apiBase}
+  WeChat:          ${config.wechat.apiBase}${withEmulator ? ' (the emulator)' : ''}
 
 Demo accounts (sign in on the H5 login page, by openid):
 ${DEMO_USERS.map((u) => `  ${u.openid.padEnd(14)} ${u.nickname}  ${['villager', ...u.roles].join(', ')}${u.stores.length ? `  stores ${u.stores.join(', ')}` : ''}`).join('\n')}

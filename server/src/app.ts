@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Koa, { type Context, type Next } from 'koa';
 import Router from '@koa/router';
@@ -9,13 +9,50 @@ import type { Deps } from './lib/deps';
 import { AppError, isDependencyDown } from './lib/errors';
 import { authenticate } from './lib/auth';
 import { requestContext } from './lib/request-context';
-import { trustProxies } from './lib/client-address';
+import { clientAddress, trustProxies } from './lib/client-address';
 import { clientDelivery } from './lib/client-delivery';
+import { consumeRateLimit } from './lib/rate-limit';
+import { inlineScriptHashes, securityHeaders } from './lib/security-headers';
 import { modules } from './modules';
 
-import { API_BASE } from './lib/http';
+import { API_BASE, type AnonymousBudget } from './lib/http';
 export { API_BASE };
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The body parser's own failures (raw-body): a body that could not be read as sent. */
+const isBodyReadError = (err: unknown) => {
+  const type = (err as { type?: string }).type;
+  return typeof type === 'string' && (err as { status?: number }).status === 400 && /^(request\.|stream\.)/.test(type);
+};
+
+/**
+ * A 4xx that the framework or a library meant for the client (http-errors with `expose`: a path
+ * that climbs out of the H5 folder, a URL that does not decode, a range it cannot serve).
+ */
+function clientErrorStatus(err: unknown): number | null {
+  const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : null;
+  return status !== null && status >= 400 && status < 500 && e.expose !== false ? status : null;
+}
+
+const FRAMEWORK_ERRORS: Record<number, [string, string]> = {
+  400: ['BAD_REQUEST', '请求地址或内容有误'],
+  401: ['UNAUTHENTICATED', '请先登录'],
+  // A file outside the H5 folder (`/..%2fpackage.json`) is not served and not confirmed to exist.
+  403: ['NOT_FOUND', '找不到该资源'],
+  404: ['NOT_FOUND', '找不到该资源'],
+  405: ['METHOD_NOT_ALLOWED', '不支持该请求方法'],
+  406: ['NOT_ACCEPTABLE', '不支持该内容格式'],
+  413: ['PAYLOAD_TOO_LARGE', '请求内容太大'],
+  414: ['URI_TOO_LONG', '请求地址太长'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', '请求内容格式不支持'],
+  416: ['RANGE_NOT_SATISFIABLE', '请求的范围无效'],
+};
+
+function frameworkClientError(status: number): AppError {
+  const [code, message] = FRAMEWORK_ERRORS[status] ?? ['BAD_REQUEST', '请求有误'];
+  return new AppError(status === 403 ? 404 : status, code, message);
+}
 
 /** The one error middleware: API.md's error shape for every failure, no internals on a 5xx. */
 function errors(deps: Deps) {
@@ -35,8 +72,10 @@ function errors(deps: Deps) {
         e = new AppError(413, 'PAYLOAD_TOO_LARGE', '请求内容太大');
       } else if ((err as { status?: number }).status === 415 || (err as { type?: string }).type === 'charset.unsupported' || (err as { type?: string }).type === 'encoding.unsupported') {
         e = new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求内容格式不支持');
-      } else if ((err as { status?: number }).status === 400 || (err as { type?: string }).type === 'request.aborted') {
+      } else if ((err as { type?: string }).type === 'request.aborted' || isBodyReadError(err)) {
         e = new AppError(400, 'MALFORMED_JSON', '请求内容无法读取');
+      } else if (clientErrorStatus(err)) {
+        e = frameworkClientError(clientErrorStatus(err)!);
       } else if (isDependencyDown(err)) {
         deps.logger.warn({ err: (err as Error).message }, 'dependency unavailable');
         e = new AppError(503, 'DEPENDENCY_UNAVAILABLE', '服务暂时不可用，请稍后再试');
@@ -82,17 +121,26 @@ export function buildApp(deps: Deps): Koa {
   trustProxies(app, deps.config.trustedProxies);
   app.silent = true;
   app.use(requestScope(deps));
+  const h5 = path.resolve(__dirname, '../..', deps.config.h5Dir);
+  const h5Index = path.join(h5, 'index.html');
+  app.use(securityHeaders(deps.config, existsSync(h5Index) ? inlineScriptHashes(readFileSync(h5Index, 'utf8')) : []));
   app.use(errors(deps));
   app.use(cors({ allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'] }));
   app.use(
     bodyParser({
+      // JSON only when sent as JSON: a JSON route answers anything else 415 (lib/http.ts); photo
+      // uploads are multipart and their route reads the stream itself.
       enableTypes: ['json'],
-      // Photo uploads are multipart: their route reads the stream itself.
-      detectJSON: (ctx) => ctx.path.startsWith(API_BASE) && !ctx.is('multipart/form-data'),
       jsonLimit: deps.config.bodyLimitBytes,
       encoding: 'utf-8',
     }),
   );
+
+  // Public routes take an anonymous caller's request from its address's budget (lib/http.ts).
+  app.use(async (ctx, next) => {
+    ctx.state.anonymousBudget = ((c) => consumeRateLimit(deps, 'publicPerAddress', clientAddress(c))) satisfies AnonymousBudget;
+    await next();
+  });
 
   const root = new Router();
   const api = new Router();
@@ -101,7 +149,6 @@ export function buildApp(deps: Deps): Koa {
   app.use(root.routes()).use(root.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods({ throw: true, methodNotAllowed: () => new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法'), notImplemented: () => new AppError(501, 'NOT_IMPLEMENTED', '不支持该请求方法') }));
 
-  const h5 = path.resolve(__dirname, '../..', deps.config.h5Dir);
   if (existsSync(h5)) {
     const h5Files = clientDelivery(h5);
     app.use(async (ctx, next) => {

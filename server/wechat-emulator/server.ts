@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createPayEmulator, type PayEmulator, type PaySettings } from './pay';
 import { generateDevPayKeys, type PayKeys } from './pay-keys';
@@ -16,12 +16,18 @@ import { generateDevPayKeys, type PayKeys } from './pay-keys';
  * - POST /wxa/business/getuserphonenumber: `phone_<11 digits>` codes give that number.
  * - WeChat Pay APIv3 and the mini-program's shipping info: pay.ts.
  * Test controls under /__emulator: messages (GET, DELETE) and settings (POST { delayMs, down }),
- * and WeChat Pay's under /__emulator/pay/.
+ * and WeChat Pay's under /__emulator/pay/. They read every user's messages and switch WeChat off,
+ * so each needs the header `X-Emulator-Secret` with the secret this run was started with (made per
+ * start when none is given): anyone else on the machine gets 403.
  */
 export type EmulatorMessage = { touser: string; template_id: string; page?: string; data: unknown; at: string };
 
+export const EMULATOR_SECRET_HEADER = 'x-emulator-secret';
+
 export type Emulator = {
   url: string;
+  /** The value of X-Emulator-Secret that the control endpoints (/__emulator/…) require. */
+  controlSecret: string;
   port: number;
   messages: EmulatorMessage[];
   settings: { delayMs: number; down: boolean };
@@ -56,9 +62,26 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
+/** Whether the request carries the control secret (compared in constant time). */
+function holdsSecret(req: IncomingMessage, secret: Buffer): boolean {
+  const given = Buffer.from(String(req.headers[EMULATOR_SECRET_HEADER] ?? ''));
+  return given.length === secret.length && timingSafeEqual(given, secret);
+}
+
 export async function startEmulator(
-  options: { port?: number; host?: string; appId?: string; appSecret?: string; payKeys?: PayKeys; paySettings?: Partial<PaySettings> } = {},
+  options: {
+    port?: number;
+    host?: string;
+    appId?: string;
+    appSecret?: string;
+    payKeys?: PayKeys;
+    paySettings?: Partial<PaySettings>;
+    /** The control endpoints' secret; one is made when none is given. */
+    controlSecret?: string;
+  } = {},
 ): Promise<Emulator> {
+  const controlSecret = options.controlSecret || randomBytes(24).toString('hex');
+  const secret = Buffer.from(controlSecret);
   const usedCodes = new Set<string>();
   const callsPerOpenid = new Map<string, number[]>();
   const tokens = new Map<string, number>();
@@ -78,6 +101,7 @@ export async function startEmulator(
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
       if (url.pathname.startsWith('/__emulator/')) {
+        if (!holdsSecret(req, secret)) return send(res, 403, { errcode: 403, errmsg: 'emulator control needs X-Emulator-Secret' });
         if (url.pathname.startsWith('/__emulator/pay/')) return await pay.control(req, res, url);
         if (url.pathname === '/__emulator/messages' && req.method === 'GET') {
           const to = url.searchParams.get('touser');
@@ -157,6 +181,7 @@ export async function startEmulator(
   baseUrl = `http://127.0.0.1:${port}`;
   return {
     url: baseUrl,
+    controlSecret,
     port,
     messages,
     settings,

@@ -44,7 +44,7 @@ export default async function run(args: string[]): Promise<void> {
 
     // Why a claim costs what it costs: the group-committed INSERTs (from the BFF's metrics) and this
     // machine's commit latency (a one-row autocommit INSERT, fsync included).
-    const metrics = await (await fetch(`${p.bff.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${p.bff.baseUrl}/metrics`, { headers: { authorization: `Bearer ${p.t.config.ops.metricsToken}` } })).text();
     const metric = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1] ?? NaN);
     const batches = metric('coupon_claim_batches_total');
     console.log(`group commit: ${batches} INSERTs of ${(metric('coupon_claim_batch_rows_total') / batches).toFixed(1)} claims on average, ${((metric('coupon_claim_batch_seconds_total') / batches) * 1000).toFixed(1)} ms each`);

@@ -53,7 +53,7 @@ describe('the 24-hour clock (2 s here)', () => {
       return Promise.resolve(m.length >= 2 && m);
     });
     expect(told.map((m) => m.touser).sort()).toEqual(['demo_admin', 'demo_grid']);
-    const metrics = (await t.http.get('/metrics')).text;
+    const metrics = (await t.http.get('/metrics').set('Authorization', `Bearer ${t.config.ops.metricsToken}`)).text;
     expect(Number(/after_sales_sla_breaches_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
 
     const seen = await t.http.get('/api/v1/store/tickets?status=escalated').set(auth(grid));

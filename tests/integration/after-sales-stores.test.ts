@@ -128,6 +128,19 @@ describe('the photo wall', () => {
     expect((await get('/stores/NO-SUCH/wall')).status).toBe(404);
   });
 
+  it('when a villager whose photo is on the wall deletes the account, then the wall no longer shows it', async () => {
+    const leaver = await t.login('wall_leaver');
+    const id = await hoodTicket(leaver);
+    await post(`/store/tickets/${id}/accept`, owner);
+    await post(`/store/tickets/${id}/resolve`, owner);
+    expect((await post(`/tickets/${id}/rate`, leaver, { stars: 5, comment: '我要注销了', showOnWall: true, photoId: await photo(leaver) })).status).toBe(200);
+    expect((await post(`/store/tickets/${id}/wall`, owner, { approve: true })).status).toBe(200);
+    const ids = async () => ((await get('/stores/DEMO-001/wall?limit=50')).body.items as { ticketId: string }[]).map((x) => x.ticketId);
+    expect(await ids()).toContain(id);
+    expect((await t.http.delete('/api/v1/me').set(auth(leaver))).status).toBe(204);
+    expect(await ids()).not.toContain(id);
+  });
+
   it('when a villager offers the wall a rating without a photo, then 400', async () => {
     const id = await hoodTicket();
     await post(`/store/tickets/${id}/accept`, owner);

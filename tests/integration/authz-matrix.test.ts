@@ -333,3 +333,15 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
     expect(failures).toEqual([]);
   }, 180_000);
 });
+
+describe('operational endpoints outside the document', () => {
+  it('when any role, admin included, asks for /metrics with its own session token, then 401: only the scraper token reads it', async () => {
+    for (const r of ROLES) {
+      const req = t.http.get('/metrics');
+      const res = r === 'anonymous' ? await req : await req.set(auth(tokens[r]!));
+      expect([r, res.status]).toEqual([r, 401]);
+    }
+    expect((await t.http.get('/metrics').set(auth(t.config.ops.metricsToken))).status).toBe(200);
+    for (const path of ['/healthz', '/readyz']) expect((await t.http.get(path)).status).toBe(200);
+  });
+});

@@ -125,7 +125,7 @@ describe('reconciliation', () => {
     expect((await claim(await t.login('reconciled_1'), tpl)).status).toBe(201);
     const metric = async () => {
       await reconcileCoupons(t.deps);
-      const text = (await t.http.get('/metrics')).text;
+      const text = (await t.http.get('/metrics').set('Authorization', `Bearer ${t.config.ops.metricsToken}`)).text;
       return Number(new RegExp(`coupon_reconcile_difference\\{templateId="${tpl}"\\} (-?\\d+)`).exec(text)?.[1]);
     };
     expect(await metric()).toBe(0);

@@ -108,7 +108,7 @@ describe('operations', () => {
 
   it('when requests were served, then /metrics counts them per route and status', async () => {
     await t.http.get('/api/v1/me');
-    const res = await t.http.get('/metrics');
+    const res = await t.http.get('/metrics').set('Authorization', `Bearer ${t.config.ops.metricsToken}`);
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/me",status="401"\} \d+/);
     expect(res.text).toContain('http_request_duration_seconds_bucket');

@@ -70,6 +70,31 @@ describe('loadConfig', () => {
     expect(loadConfig({ environ: { ...base, ...prodSecrets } }).env).toBe('production');
   });
 
+  it('when production is given the development metrics token or a short one, then it refuses to start; without one, metrics are off', () => {
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, METRICS_TOKEN: 'dev-metrics-token-not-for-production' } })).toThrow(/METRICS_TOKEN is the development token/);
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, METRICS_TOKEN: 'short' } })).toThrow(/METRICS_TOKEN must be at least 32/);
+    expect(loadConfig({ environ: { ...base, ...prodSecrets, METRICS_TOKEN: 'ab'.repeat(32) } }).ops.metricsToken).toBe('ab'.repeat(32));
+    expect(loadConfig({ environ: { ...base, ...prodSecrets } }).ops.metricsToken).toBe('');
+  });
+
+  it('when production points WeChat at any loopback, unspecified or private form, or at plain http, then it refuses to start', () => {
+    const refused = [
+      'http://0.0.0.0:3100', 'https://0.0.0.0', 'https://[::ffff:127.0.0.1]:3100', 'https://[::ffff:7f00:1]', 'https://localhost.:3100', 'https://LOCALHOST',
+      'https://emulator.localhost', 'https://127.0.0.2', 'https://127.1', 'https://0x7f.1', 'https://2130706433', 'https://10.1.2.3', 'https://172.16.0.1',
+      'https://172.31.255.254', 'https://192.168.1.10', 'https://[::1]', 'https://[0:0:0:0:0:0:0:1]', 'https://[::]', 'https://[fd00::1]', 'https://[fe80::1]',
+      'https://169.254.169.254', 'https://100.64.0.1',
+    ];
+    for (const apiBase of refused) {
+      expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHAT_API_BASE: apiBase } })).toThrow(/WECHAT_API_BASE points at this machine or a private network/);
+      expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHATPAY_API_BASE: apiBase } })).toThrow(/WECHATPAY_API_BASE/);
+    }
+    expect(() => loadConfig({ environ: { ...base, ...prodSecrets, WECHAT_API_BASE: 'http://api.weixin.qq.com' } })).toThrow(/WECHAT_API_BASE must be https/);
+    // Public neighbours of the private ranges are not refused.
+    for (const apiBase of ['https://api.weixin.qq.com', 'https://172.32.0.1', 'https://11.0.0.1', 'https://192.169.0.1', 'https://[::ffff:b00:1]', 'https://[2400:da00::6666]']) {
+      expect(loadConfig({ environ: { ...base, ...prodSecrets, WECHAT_API_BASE: apiBase } }).wechat.apiBase).toBe(apiBase);
+    }
+  });
+
   it("when production is given the emulator's WeChat Pay keys, no keys, or keys that do not parse, then it refuses to start", () => {
     const dev = payKeysEnv(generateDevPayKeys());
     expect(() => loadConfig({ environ: { ...base, ...prodSecrets, ...dev } })).toThrow(/development merchant[\s\S]*development serial[\s\S]*emulator's key/);

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { compileTrust } from './client-address';
@@ -103,7 +104,9 @@ export const configSchema = z
         // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
         pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit,
         // Order creation per buyer (hoarding).
-        orderPerUser: rateLimit })
+        orderPerUser: rateLimit,
+        // Anonymous calls of public routes (stores, products, regions…) per address: sized for a village behind a carrier NAT.
+        publicPerAddress: rateLimit })
       .strict(),
     trustedProxies: z
       .object({
@@ -177,6 +180,8 @@ export const configSchema = z
         payableFloorBps: z.number().int().min(0).max(10_000),
       })
       .strict(),
+    /** Operations: `GET /metrics` answers only `Authorization: Bearer <metricsToken>`; with no token it is off (404). */
+    ops: z.object({ metricsToken: z.string() }).strict(),
     /** `npm run serve`: worker processes; 0 is one per core. */
     serve: z.object({ workers: z.number().int().min(0).max(256) }).strict(),
   })
@@ -227,6 +232,7 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'PHOTO_S3_ACCESS_KEY_ID', path: ['afterSales', 'photos', 's3', 'accessKeyId'], kind: 'string' },
   { name: 'PHOTO_S3_SECRET_ACCESS_KEY', path: ['afterSales', 'photos', 's3', 'secretAccessKey'], kind: 'string' },
   { name: 'WORKERS', path: ['serve', 'workers'], kind: 'int' },
+  { name: 'METRICS_TOKEN', path: ['ops', 'metricsToken'], kind: 'string' },
 ];
 
 export class ConfigError extends Error {}
@@ -283,16 +289,21 @@ function setPath(obj: Json, keys: string[], value: unknown): void {
   cur[keys[keys.length - 1]] = value;
 }
 
-const DEV_SECRETS = ['dev-secret-not-for-production'];
+const DEV_SECRETS = ['dev-secret-not-for-production', 'dev-metrics-token-not-for-production'];
 const DEV_KEYS = [
   '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
   'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100',
   '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
 ];
 
+/** The environment a process runs in: APP_ENV, else NODE_ENV, else development. */
+export function appEnv(environ: NodeJS.ProcessEnv = process.env): string {
+  return environ.APP_ENV ?? environ.NODE_ENV ?? 'development';
+}
+
 export function loadConfig(options: { env?: string; environ?: NodeJS.ProcessEnv; overrides?: Json } = {}): Config {
   const environ = options.environ ?? process.env;
-  const env = options.env ?? environ.APP_ENV ?? environ.NODE_ENV ?? 'development';
+  const env = options.env ?? appEnv(environ);
   if (!['development', 'test', 'production'].includes(env)) {
     throw new ConfigError(`APP_ENV must be development, test or production, got "${env}"`);
   }
@@ -321,16 +332,47 @@ export function loadConfig(options: { env?: string; environ?: NodeJS.ProcessEnv;
 /** The markers of the WeChat Pay keys the emulator makes for development and tests (server/wechat-emulator/pay-keys.ts). */
 export const DEV_PAY_MARKERS = { mchId: '1900000109', serialPrefix: 'DEV', publicKeyIdPrefix: 'PUB_KEY_ID_DEV' };
 
-const isLoopbackOrPrivate = (url: string) => {
-  const host = new URL(url).hostname;
-  return ['localhost', '::1', '[::1]', '0.0.0.0'].includes(host) || /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host);
-};
+// Every loopback, unspecified, link-local and private range, in the forms a URL may spell them
+// (`127.1`, `0x7f.1`, `[::ffff:127.0.0.1]` all reach this process or its network).
+const PRIVATE_V4 = new BlockList();
+for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) PRIVATE_V4.addSubnet(net, bits, 'ipv4');
+const PRIVATE_V6 = new BlockList();
+for (const [net, bits] of [['::', 128], ['::1', 128], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10]] as const) PRIVATE_V6.addSubnet(net, bits, 'ipv6');
+
+/** An IPv4 address written as IPv6 (`::ffff:127.0.0.1`, which a URL spells `::ffff:7f00:1`), as IPv4. */
+function mappedV4(v6: string): string | null {
+  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (!m) return null;
+  const [hi, lo] = [parseInt(m[1], 16), parseInt(m[2], 16)];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
+
+/** Whether a URL's host is this machine or a private network (by name or by address), or not a URL at all. */
+export function isLoopbackOrPrivate(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+  } catch {
+    return true;
+  }
+  if (host === '' || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
+  const family = isIP(host);
+  if (family === 4) return PRIVATE_V4.check(host, 'ipv4');
+  if (family === 6) {
+    const v4 = mappedV4(host);
+    return v4 ? PRIVATE_V4.check(v4, 'ipv4') : PRIVATE_V6.check(host, 'ipv6');
+  }
+  return false;
+}
+
+/** A production upstream: https, and not this machine or a private network. */
+const isPublicHttps = (url: string) => url.startsWith('https://') && !isLoopbackOrPrivate(url);
 
 /** WeChat Pay in production: real keys that parse, not the development ones, over https. */
 function wechatPayProblems(p: Config['wechatPay']): string[] {
   const problems: string[] = [];
-  if (new URL(p.apiBase).protocol !== 'https:' || isLoopbackOrPrivate(p.apiBase)) problems.push('WECHATPAY_API_BASE must be https://api.mch.weixin.qq.com');
-  if (new URL(p.notifyUrl).protocol !== 'https:' || isLoopbackOrPrivate(p.notifyUrl) || new URL(p.notifyUrl).hostname.endsWith('.invalid')) problems.push('WECHATPAY_NOTIFY_URL must be a public https address (WeChat Pay calls it)');
+  if (!isPublicHttps(p.apiBase)) problems.push('WECHATPAY_API_BASE must be https://api.mch.weixin.qq.com');
+  if (!isPublicHttps(p.notifyUrl) || new URL(p.notifyUrl).hostname.endsWith('.invalid')) problems.push('WECHATPAY_NOTIFY_URL must be a public https address (WeChat Pay calls it)');
   for (const [name, v] of Object.entries({ WECHATPAY_MCH_ID: p.mchId, WECHATPAY_MERCHANT_SERIAL: p.merchantSerial, WECHATPAY_PUBLIC_KEY_ID: p.platformPublicKeyId, WECHATPAY_API_V3_KEY: p.apiV3Key })) {
     if (!v) problems.push(`${name} is not set`);
   }
@@ -354,14 +396,17 @@ function wechatPayProblems(p: Config['wechatPay']): string[] {
 /** Production must talk to the real WeChat with real secrets. */
 export function assertProductionSafe(config: Config): void {
   const problems: string[] = [...wechatPayProblems(config.wechatPay)];
-  const host = new URL(config.wechat.apiBase).hostname;
-  if (['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || host.startsWith('127.')) {
-    problems.push('WECHAT_API_BASE points at the WeChat emulator; production needs https://api.weixin.qq.com');
+  if (isLoopbackOrPrivate(config.wechat.apiBase)) {
+    problems.push('WECHAT_API_BASE points at this machine or a private network (the WeChat emulator?); production needs https://api.weixin.qq.com');
+  } else if (!isPublicHttps(config.wechat.apiBase)) {
+    problems.push('WECHAT_API_BASE must be https (production needs https://api.weixin.qq.com)');
   }
   if (DEV_SECRETS.includes(config.wechat.appSecret)) problems.push('WECHAT_APP_SECRET is the development secret');
   if (DEV_KEYS.includes(config.crypto.phoneKeyHex)) problems.push('PHONE_KEY_HEX is the development key');
   if (DEV_KEYS.includes(config.crypto.phoneHashKeyHex)) problems.push('PHONE_HASH_KEY_HEX is the development key');
   if (DEV_KEYS.includes(config.auth.tokenKeyHex)) problems.push('AUTH_TOKEN_KEY_HEX is the development key');
+  if (DEV_SECRETS.includes(config.ops.metricsToken)) problems.push('METRICS_TOKEN is the development token');
+  else if (config.ops.metricsToken && config.ops.metricsToken.length < 32) problems.push('METRICS_TOKEN must be at least 32 characters (e.g. 32 random bytes, hex)');
   if (DEV_KEYS.includes(config.afterSales.photos.urlKeyHex)) problems.push('PHOTO_URL_KEY_HEX is the development key');
   if (problems.length) throw new ConfigError(`Refusing to start in production:\n  ${problems.join('\n  ')}`);
 }

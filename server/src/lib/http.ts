@@ -38,8 +38,18 @@ export type RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> =
   idempotent?: boolean | 'required';
   /** A multipart/form-data upload of one file (field `file`), which the handler reads itself. */
   upload?: boolean;
+  /**
+   * A public route answers anonymous callers within the per-address budget (`rateLimits.publicPerAddress`,
+   * 429 past it); false for routes with budgets of their own (sign-in) or called by WeChat's servers.
+   * Files (pictures, photos) are not counted.
+   */
+  anonymousBudget?: false;
   handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => unknown;
 };
+
+/** Takes one request of an anonymous caller from its address's budget (set per app by app.ts); throws 429 past it. */
+export type AnonymousBudget = (ctx: Context) => Promise<void>;
+const countsAnonymously = (spec: { access: Access; content?: unknown; anonymousBudget?: false }) => spec.access === 'public' && !spec.content && spec.anonymousBudget !== false;
 
 /** A handler's answer to a conditional GET whose cached copy is still good (If-None-Match). */
 export const NOT_MODIFIED = Symbol('not modified');
@@ -121,10 +131,10 @@ type DocumentedResponse = { description: string; headers?: Record<string, { desc
  * its success (the body schema, or 204 without one); 400 (any request can be malformed); 401 (a
  * presented token that is not valid is refused on public routes too); 403 for role-restricted
  * routes; 404 for routes with a path parameter; 413/415 for routes that take a body; 429 where
- * declared; 503 DEPENDENCY_UNAVAILABLE (MySQL or Redis down) everywhere; plus the route's own
+ * declared and on public routes (the anonymous per-address budget); 503 DEPENDENCY_UNAVAILABLE (MySQL or Redis down) everywhere; plus the route's own
  * `errors`. Every response documents X-Request-Id; 429 and 503 document Retry-After.
  */
-function documentedResponses(spec: { access: Access; params?: ZodType; body?: ZodType; response?: ZodType; content?: { type: string; schema: ZodType }; status?: number; errors?: { status: number; code: string }[] }) {
+function documentedResponses(spec: { access: Access; anonymousBudget?: false; params?: ZodType; body?: ZodType; response?: ZodType; content?: { type: string; schema: ZodType }; status?: number; errors?: { status: number; code: string }[] }) {
   const error = (codes: string[], headers = {}): DocumentedResponse => ({
     description: codes.join(' / '),
     headers: { ...REQUEST_ID_HEADER, ...headers },
@@ -138,6 +148,7 @@ function documentedResponses(spec: { access: Access; params?: ZodType; body?: Zo
   if (Array.isArray(spec.access)) codes['403'] = ['FORBIDDEN'];
   if (spec.params) codes['404'] = ['NOT_FOUND'];
   if (spec.body) Object.assign(codes, { '413': ['PAYLOAD_TOO_LARGE'], '415': ['UNSUPPORTED_MEDIA_TYPE'] });
+  if (countsAnonymously(spec)) codes['429'] = ['RATE_LIMITED'];
   for (const e of spec.errors ?? []) {
     const k = String(e.status);
     codes[k] = [...new Set([...(codes[k] ?? []), e.code])];
@@ -179,9 +190,13 @@ export function defineRoute<B extends ZodType = typeof EMPTY, Q extends ZodType 
   const handler = async (ctx: Context) => {
     const user = (ctx.state.user as AuthUser | undefined) ?? null;
     checkAccess(spec.access, user);
+    if (countsAnonymously(spec) && !user) await (ctx.state.anonymousBudget as AnonymousBudget | undefined)?.(ctx);
     const params = parseOrThrow(spec.params ?? EMPTY, ctx.params ?? {}, 'params') as z.infer<P>;
     const query = parseOrThrow(spec.query ?? EMPTY, ctx.query ?? {}, 'query') as z.infer<Q>;
     const hasBody = spec.method !== 'get' && spec.method !== 'delete';
+    // A JSON route takes JSON only: a body sent as text/plain or a form (what a page on another
+    // site may post without asking CORS first) is refused, whatever it holds.
+    if (spec.body && hasBody && ctx.is('json') === false) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求内容须为 JSON（Content-Type: application/json）');
     const rawBody = (ctx.request as { body?: unknown }).body;
     if (spec.body && hasBody && (rawBody === undefined || rawBody === null || typeof rawBody !== 'object' || Array.isArray(rawBody))) {
       throw validationFailed([{ path: 'body', message: 'a JSON object is required' }]);

@@ -10,7 +10,14 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 /** A phone standing at the demo store DEMO-001 (清苑区): its nearest stores come first in checkout. */
 export const AT_DEMO_001 = { latitude: 38.8738, longitude: 115.4646 };
 
-export type Browser = { context: BrowserContext; page: Page; close: () => Promise<void> };
+export type Browser = {
+  context: BrowserContext;
+  page: Page;
+  /** What Chromium refused under the site's Content-Security-Policy (console errors), page by page. */
+  cspViolations: string[];
+  /** Closes the browser; fails when the app ran into its own Content-Security-Policy. */
+  close: () => Promise<void>;
+};
 
 export async function launchBrowser(options: { geolocation?: { latitude: number; longitude: number } } = {}): Promise<Browser> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xh-chromium-'));
@@ -28,13 +35,19 @@ export async function launchBrowser(options: { geolocation?: { latitude: number;
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
   context.setDefaultTimeout(30_000);
+  const cspViolations: string[] = [];
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) cspViolations.push(`${message.page()?.url() ?? ''}: ${message.text()}`);
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
     page,
+    cspViolations,
     close: async () => {
       await context.close();
       rmSync(dir, { recursive: true, force: true });
+      if (cspViolations.length) throw new Error(`the app broke its Content-Security-Policy:\n${cspViolations.slice(0, 10).join('\n')}`);
     },
   };
 }

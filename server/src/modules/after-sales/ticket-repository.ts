@@ -161,7 +161,8 @@ export type WallRow = { ticketId: string; ratingStars: number; ratingComment: st
 /** The store's wall: approved rated photos, the latest approval first (cursor: the last ticket id of the page before). */
 export async function wallOf(db: Db, storeId: string, cursor: { decidedAt: Date; id: string } | null, limit: number): Promise<WallRow[]> {
   const where = allOf([
-    ['t.store_id = ?', storeId], ["t.wall_status = 'approved'"], ['t.rating_photo_id IS NOT NULL'],
+    // A deleted account takes its consent to the wall with it (docs/privacy.md).
+    ['t.store_id = ?', storeId], ["t.wall_status = 'approved'"], ['t.rating_photo_id IS NOT NULL'], ['u.deleted_at IS NULL'],
     cursor && ['(t.wall_decided_at < ? OR (t.wall_decided_at = ? AND t.id < ?))', cursor.decidedAt, cursor.decidedAt, cursor.id],
   ]);
   const [rows] = await db.query(

@@ -14,6 +14,8 @@ export const authModule: Module = {
       summary: 'Log in with a wx.login code (WeChat jscode2session)',
       tags: ['auth'],
       access: 'public',
+      // Sign-in has budgets of its own (rateLimits.login*).
+      anonymousBudget: false,
       body: LoginBody,
       response: LoginResponse,
       errors: [

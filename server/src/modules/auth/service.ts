@@ -4,6 +4,9 @@ import { consumeRateLimit } from '../../lib/rate-limit';
 import { createSession, endSession, forgetUser, loadUser, publicUser } from '../../lib/auth';
 import { unauthenticated } from '../../lib/errors';
 import { anonymiseUser, findOrCreateUserByOpenid } from './repository';
+import { forgetLeavingUser } from '../group-buys/service';
+import { forgetLeaderApplications } from '../leaders/service';
+import { cancelOpenOrdersOfLeavingUser } from '../orders/service';
 
 const tokenKey = (deps: Deps) => Buffer.from(deps.config.auth.tokenKeyHex, 'hex');
 
@@ -28,8 +31,17 @@ export async function logout(deps: Deps, token: string): Promise<void> {
   await endSession(deps.db, deps.redis, tokenKey(deps), token);
 }
 
-/** Deletes the caller's account: personal data goes, orders stay (anonymised); every session ends. */
+/**
+ * Deletes the caller's account (PIPL; docs/privacy.md): it leaves open group-buys, its open orders
+ * are cancelled (units, coupons, quotes back; online payments refunded), its applications to lead
+ * and the phones of the neighbours it joined are removed; then its personal data goes and every
+ * session ends. Finished orders stay, anonymised, for the stores' books. Each step is repeatable,
+ * and the account is anonymised last, so a failed deletion can simply be asked for again.
+ */
 export async function deleteAccount(deps: Deps, userId: string, token: string): Promise<void> {
+  await forgetLeavingUser(deps, userId);
+  await cancelOpenOrdersOfLeavingUser(deps, userId);
+  await forgetLeaderApplications(deps, userId);
   await anonymiseUser(deps.prisma, userId);
   // Every other session of the user finds no user from now on: the cached one goes too.
   await forgetUser(deps.redis, userId);

@@ -1,4 +1,5 @@
 import { allOf, type Db } from '../../lib/db';
+import { escapeLike } from '../regions/names';
 import type { PoolConnection } from 'mysql2/promise';
 
 export type SkuRow = { id: string; productId: string; category: string; priceFen: number; spec: string; productName: string; brand: string };
@@ -26,7 +27,8 @@ export async function listProducts(db: Db, f: ProductFilter): Promise<ProductRow
   const where = allOf([
     f.category && ['category = ?', f.category],
     f.brand && ['brand = ?', f.brand],
-    f.q && ['(name LIKE ? OR brand LIKE ?)', `%${f.q}%`, `%${f.q}%`],
+    // `%` and `_` typed by a villager (or a scraper) are letters, not wildcards.
+    f.q && ['(name LIKE ? OR brand LIKE ?)', `%${escapeLike(f.q)}%`, `%${escapeLike(f.q)}%`],
     f.tag && ['FIND_IN_SET(?, tags) > 0', f.tag],
     f.cursor && ['id > ?', f.cursor],
   ]);

@@ -144,3 +144,22 @@ export async function phoneTakenInGroup(db: Db | PoolConnection, groupId: string
   );
   return (rows as unknown[]).length > 0;
 }
+
+/** The groups still open where the user holds units. */
+export async function openStakesOf(db: Db, userId: string): Promise<{ id: string; maxUnitsPerMember: number }[]> {
+  const [rows] = await db.query(
+    `SELECT g.id, g.max_units_per_member AS maxUnitsPerMember FROM group_buy_members m JOIN group_buys g ON g.id = m.group_buy_id
+     WHERE m.user_id = ? AND m.units > 0 AND g.status = 'open'`,
+    [userId],
+  );
+  return rows as { id: string; maxUnitsPerMember: number }[];
+}
+
+/** The phones of the neighbours a leader joined, in every group of theirs: gone (names and units stay for the neighbours' orders). */
+export async function forgetProxyPhonesOfLeader(db: Db, leaderId: string): Promise<void> {
+  await db.query(
+    `UPDATE group_buy_members m JOIN group_buys g ON g.id = m.group_buy_id SET m.proxy_phone_enc = NULL, m.proxy_phone_hash = NULL
+     WHERE g.leader_id = ? AND m.user_id IS NULL AND m.proxy_phone_enc IS NOT NULL`,
+    [leaderId],
+  );
+}

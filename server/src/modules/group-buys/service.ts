@@ -88,6 +88,22 @@ async function setUnits(conn: PoolConnection, g: { id: string; maxUnitsPerMember
   await repo.setMemberUnits(conn, member.id, units);
 }
 
+/**
+ * An account being deleted: it leaves every group still open (its units go back), and the phones
+ * of the neighbours it joined as a leader are forgotten.
+ */
+export async function forgetLeavingUser(deps: Deps, userId: string): Promise<void> {
+  for (const g of await repo.openStakesOf(deps.db, userId)) {
+    try {
+      await withTransaction(deps.db, (conn) => setUnits(conn, g, { userId }, 0));
+    } catch (err) {
+      // Closed meanwhile: settlement has made the order, which the orders module cancels.
+      if (!(err instanceof AppError && err.code === 'GROUP_BUY_CLOSED')) throw err;
+    }
+  }
+  await repo.forgetProxyPhonesOfLeader(deps.db, userId);
+}
+
 const proxyExists = () => new AppError(409, 'PROXY_MEMBER_EXISTS', '这位邻居（同一手机号）已经在这个团里了', [{ path: 'body.phone', message: 'this person is already in the group' }]);
 
 export async function joinGroupBuy(deps: Deps, user: AuthUser, idOrShareCode: string, units: number) {

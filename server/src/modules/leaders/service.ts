@@ -85,3 +85,8 @@ export async function myLeaderships(deps: Deps, user: AuthUser, page: { cursor?:
   );
   return pageInMemory(rows as { storeId: string; storeName: string; villageCode: string; status: string }[], page);
 }
+
+/** An account being deleted: its applications to lead (real name, phone, village) are removed, for every store. */
+export async function forgetLeaderApplications(deps: Deps, userId: string): Promise<void> {
+  await deps.db.query('DELETE FROM leaders WHERE user_id = ?', [userId]);
+}

@@ -147,6 +147,12 @@ export async function itemsOf(db: Db | PoolConnection, orderIds: string[]): Prom
 /** The states in which an order still waits for its buyer (delivery adds awaiting_delivery). */
 const OPEN_STATES = "'awaiting_pickup', 'awaiting_delivery'";
 
+/** A buyer's own orders still waiting (not the neighbours' a leader ordered for: those are theirs to collect). */
+export async function openOwnOrderIds(db: Db, userId: string): Promise<string[]> {
+  const [rows] = await db.query("SELECT id FROM orders WHERE user_id = ? AND status = 'awaiting_pickup' AND proxy_member_id IS NULL", [userId]);
+  return (rows as { id: string }[]).map((r) => r.id);
+}
+
 export type CloseGuard = { userId?: string; unpaidOnlineCreatedBefore?: Date };
 
 /**

@@ -316,6 +316,15 @@ export async function cancelOrder(deps: Deps, user: AuthUser, id: string) {
   return getMyOrder(deps, user, id);
 }
 
+/** An account being deleted: its own open orders are cancelled, units, coupons and trade-in quotes going back (an online payment is refunded by the order.cancelled subscriber). */
+export async function cancelOpenOrdersOfLeavingUser(deps: Deps, userId: string): Promise<number> {
+  let cancelled = 0;
+  for (const id of await repo.openOwnOrderIds(deps.db, userId)) {
+    if (await withTransaction(deps.db, (conn) => closeAndRelease(conn, deps, id, 'cancelled', userId, { userId }))) cancelled++;
+  }
+  return cancelled;
+}
+
 /** The expiry job: overdue orders give their units (and coupon, trade-in quote) back. */
 export async function expireOverdueOrders(deps: Deps, batch = 200): Promise<number> {
   let expired = 0;

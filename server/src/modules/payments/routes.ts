@@ -30,6 +30,8 @@ export const paymentsModule: Module = {
       method: 'post', path: '/wechatpay/notify',
       summary: "WeChat Pay's notifications (payments and refunds), its JSON body verified raw: serial, ±5 min timestamp, nonce and signature, then the resource decrypted (AEAD_AES_256_GCM); 204 when handled, a repeat too",
       tags: ['payments'], access: 'public', status: 204,
+      // WeChat Pay's servers call it from a few addresses: refused notifications would only be retried.
+      anonymousBudget: false,
       errors: [
         { status: 400, code: 'NOTIFICATION_MISMATCH' }, { status: 401, code: 'SIGNATURE_INVALID' }, { status: 503, code: 'PAYMENT_UNAVAILABLE' },
       ],

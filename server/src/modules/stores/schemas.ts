@@ -23,7 +23,9 @@ export const StoresQuery = z
     cursor: z.string().max(32).optional(),
     limit: q.int(1, 50).optional(),
   })
-  .strict();
+  .strict()
+  // The whole chain's list, phones and all, is not handed out in one sweep: a region or a name is needed.
+  .refine((f) => f.region !== undefined || f.q !== undefined, { message: 'a region or q is required' });
 
 export const StoreParams = z.object({ id: z.string().min(1).max(32) }).strict();
 
