@@ -25,6 +25,8 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 const shot = async (name: string, readyTestId: string, refill: () => Promise<void> = async () => {}) => {
   const { page } = j.browser;
   await page.setViewportSize({ width: 390, height: 844 });
+  // a toast ("已添加", "已受理") fades by itself: the picture waits for it
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.taro__toast')).every((e) => getComputedStyle(e).display === 'none'));
   await page.screenshot({ path: `${SHOTS}/after-sales-${name}.png`, fullPage: true });
   await page.evaluate(() => localStorage.setItem('xh.largeText', JSON.stringify({ data: true })));
   await page.reload();
@@ -72,5 +74,5 @@ describe('after-sales: the 24-hour clock runs out', () => {
     await byTestId(page, 'store-ticket-card').filter({ hasText: '空调滴水' }).click();
     await byTestId(page, 'store-ticket-accept').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="ticket-status"][data-status="accepted"]') !== null);
-  });
+  }, 600_000);
 });

@@ -20,6 +20,8 @@ mkdirSync(SHOTS, { recursive: true });
 const shot = async (name: string, readyTestId: string, refill: () => Promise<void> = async () => {}) => {
   const { page } = j.browser;
   await page.setViewportSize({ width: 390, height: 844 });
+  // a toast ("已添加", "已受理") fades by itself: the picture waits for it
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.taro__toast')).every((e) => getComputedStyle(e).display === 'none'));
   await page.screenshot({ path: `${SHOTS}/after-sales-${name}.png`, fullPage: true });
   await page.evaluate(() => localStorage.setItem('xh.largeText', JSON.stringify({ data: true })));
   await page.reload();
@@ -157,7 +159,7 @@ describe('after-sales: report, answer, rate, the photo wall', () => {
     // the photo itself loads (signed URL, same origin)
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="store-wall-photo"] img')).some((i) => (i as HTMLImageElement).naturalWidth > 0));
     await shot('store-wall', 'store-wall');
-  });
+  }, 600_000);
 
   it('when a villager asks to return an order from the order page, then the owner refunds it at the counter and the villager sees the refund', async () => {
     const { page } = j.browser;
@@ -198,5 +200,5 @@ describe('after-sales: report, answer, rate, the photo wall', () => {
     await open(page, j.stack.baseUrl, 'pages/tickets/index');
     await byTestId(page, 'ticket-card').first().waitFor();
     await shot('tickets', 'tickets-page');
-  });
+  }, 600_000);
 });

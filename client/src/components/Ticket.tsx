@@ -1,27 +1,40 @@
 import { View, Text, Image } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { imageSrc, yuan } from '../services/catalogue'
 import {
-  answerByText, eventText, isWaiting, shanghaiTime, KIND_NAMES, REFUND_METHOD_NAMES, STATUS_NAMES, type Ticket,
+  answerByText, eventText, isWaiting, shanghaiTime, KIND_NAMES, REFUND_METHOD_NAMES, STAR_WORDS, STATUS_NAMES, STORE_STATUS_NAMES, type Ticket,
 } from '../services/after-sales'
 
-/** Stars from 1 to 5; with onChange each is a big tap target. */
+/** Stars from 1 to 5; with onChange each is a big tap target, and the choice is said in words. */
 export function Stars({ value, onChange, testId = 'stars' }: { value: number; onChange?: (n: number) => void; testId?: string }) {
   return (
     <View className={`stars${onChange ? '' : ' shown'}`} data-testid={testId} data-value={value} aria-label={`${value}星`}>
       {[1, 2, 3, 4, 5].map((n) => (
         <View key={n} className={`star${n <= value ? ' on' : ''}`} data-testid={onChange ? `${testId}-${n}` : undefined} onClick={onChange ? () => onChange(n) : undefined}>★</View>
       ))}
+      {onChange && <Text className='star-words'>{STAR_WORDS[value - 1]}</Text>}
     </View>
   )
 }
 
+/** A photo: tap to see it full screen. */
+export function PhotoView({ url, big = false, testId }: { url: string; big?: boolean; testId?: string }) {
+  const src = imageSrc(url)
+  return <Image className={`photo${big ? ' big' : ''}`} mode='aspectFill' src={src} data-testid={testId} onClick={() => {
+    // In the mini-program the full-screen viewer is WeChat's own; H5's would add a swiper to every page.
+    if (process.env.TARO_ENV === 'weapp') void Taro.previewImage({ urls: [src], current: src })
+  }} />
+}
+
 /** When the store must answer by, plainly: the time, what is left, or how late it is. */
-export function AnswerBy({ ticket }: { ticket: Ticket }) {
+export function AnswerBy({ ticket, forStore = false }: { ticket: Ticket; forStore?: boolean }) {
   if (!isWaiting(ticket)) return null
   const late = ticket.overdue || ticket.status === 'escalated'
+  const due = forStore ? `须在 ${shanghaiTime(ticket.respondBy)} 前受理` : `门店会在 ${shanghaiTime(ticket.respondBy)} 前答复您`
   return (
     <View className={late ? 'warn' : ''} data-testid='ticket-answer-by'>
-      {late ? `门店超时未答复（${answerByText(ticket)}）` : `门店 ${shanghaiTime(ticket.respondBy)} 前答复（${answerByText(ticket)}）`}
+      <View>{late ? `门店超时未答复，${answerByText(ticket)}` : due}</View>
+      {!late && <View>（{answerByText(ticket)}）</View>}
       {ticket.status === 'escalated' && <View>已上报网格经理督办</View>}
     </View>
   )
@@ -32,18 +45,18 @@ export function TicketFacts({ ticket: t, forStore = false }: { ticket: Ticket; f
   return (
     <View className='card' data-testid='ticket-facts'>
       <View className='row'>
-        <Text className='subtitle' data-testid='ticket-status' data-status={t.status}>{STATUS_NAMES[t.status]}</Text>
+        <Text className='subtitle' data-testid='ticket-status' data-status={t.status}>{(forStore ? STORE_STATUS_NAMES : STATUS_NAMES)[t.status]}</Text>
         <Text className='tag'>{KIND_NAMES[t.kind]}</Text>
       </View>
-      <AnswerBy ticket={t} />
-      <View>{t.applianceName ?? '订单商品'}</View>
+      {isWaiting(t) && <View className={`banner${t.overdue || t.status === 'escalated' ? ' late' : ''}`}><AnswerBy ticket={t} forStore={forStore} /></View>}
+      <View className='subtitle'>{t.applianceName ?? '订单商品'}</View>
       {forStore && t.customer && <View className='muted'>顾客：{t.customer.nickname}</View>}
       {!forStore && <View className='muted'>{t.store.name}</View>}
       <View className='muted'>{shanghaiTime(t.createdAt)} 提交</View>
       <View data-testid='ticket-description-shown'>“{t.description}”</View>
       {t.photos.length > 0 && (
         <View className='photos'>
-          {t.photos.map((p) => <Image key={p.id} className='photo' mode='aspectFill' src={imageSrc(p.url)} />)}
+          {t.photos.map((p) => <PhotoView key={p.id} url={p.url} />)}
         </View>
       )}
       {t.rejectReason && <View className='banner'>门店的说明：{t.rejectReason}</View>}

@@ -69,6 +69,8 @@ export type WallItem = { ticketId: string; photo: { url: string; width: number; 
 export type WeekFigures = { week: string; ticketsOpened: number; answeredInTime: number; answeredRate: number | null; ratings: number; averageRating: number | null; remindersDone: number }
 export type GridStore = { id: string; name: string; open: number; escalated: number; overdue: number; thisWeek: WeekFigures }
 export type StoreWeekly = { store: { id: string; name: string }; open: number; escalated: number; overdue: number; asOf: string; weeks: WeekFigures[] }
+/** The owner's day in numbers (the full lists are on their own pages). */
+export type StoreToday = { date: string; pickups: { count: number }; visits: { count: number }; tickets: { open: number; overdue: number }; reminders: { toCall: number } }
 type List<T> = { items: T[]; nextCursor: string | null }
 
 export const KIND_NAMES: Record<TicketKind, string> = { repair: '报修', return: '退货', exchange: '换货', install_issue: '安装问题', maintenance: '保养' }
@@ -83,6 +85,12 @@ export const STATUS_NAMES: Record<TicketStatus, string> = {
   submitted: '等门店受理', escalated: '已超时，已上报', accepted: '门店已受理', scheduled: '已约好上门', resolved: '已处理好，请评价',
   refunded: '已退款，请评价', closed: '已完成', rejected: '门店未受理', cancelled: '已取消',
 }
+/** The same states as the store reads them. */
+export const STORE_STATUS_NAMES: Record<TicketStatus, string> = {
+  submitted: '待受理', escalated: '已超时，已上报', accepted: '已受理，待处理', scheduled: '已约上门', resolved: '已处理，等顾客评价',
+  refunded: '已退款，等顾客评价', closed: '已完成', rejected: '已拒绝', cancelled: '顾客已撤销',
+}
+export const STAR_WORDS = ['很不满意', '不太满意', '一般', '满意', '非常满意']
 const ACTION_NAMES: Record<string, string> = {
   submit: '提交了申请', escalate: '超过24小时没人受理，已上报网格经理', accept: '受理了', reject: '没有受理', schedule: '约好了上门时间',
   resolve: '处理好了', refund: '退了款', rate: '评价了', cancel: '取消了申请',
@@ -163,6 +171,7 @@ export const storeTicketsApi = {
     return request<List<Ticket>>(`/store/tickets?${qs}`)
   },
   get: (id: string) => request<Ticket>(`/store/tickets/${id}`),
+  today: () => request<StoreToday>('/store/today', { quiet: true }),
   accept: (id: string) => request<Ticket>(`/store/tickets/${id}/accept`, { method: 'POST', data: {} }),
   reject: (id: string, reason: string) => request<Ticket>(`/store/tickets/${id}/reject`, { method: 'POST', data: { reason } }),
   resolve: (id: string) => request<Ticket>(`/store/tickets/${id}/resolve`, { method: 'POST', data: {} }),

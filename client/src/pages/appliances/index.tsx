@@ -119,7 +119,7 @@ function AddAppliance({ onDone }: { onDone: (added: boolean) => void }) {
       <View className='subtitle'>1. 是什么家电？</View>
       <View className='grid2'>
         {CATEGORIES.map(([id, name]) => (
-          <View key={id} className={`option${category === id ? ' selected' : ''}`} data-testid={`appliance-category-${id}`} onClick={() => setCategory(id)}>{name}</View>
+          <View key={id} className={`option check${category === id ? ' selected' : ''}`} data-testid={`appliance-category-${id}`} onClick={() => setCategory(id)}>{name}</View>
         ))}
       </View>
       <View className='subtitle'>2. 什么牌子？</View>
@@ -130,7 +130,7 @@ function AddAppliance({ onDone }: { onDone: (added: boolean) => void }) {
       {stores === null && <View className='muted'>正在找附近的门店…</View>}
       {stores?.length === 0 && <View className='muted'>没有找到附近的门店，报修时再选</View>}
       {stores?.map((s) => (
-        <View key={s.id} className={`option${storeId === s.id ? ' selected' : ''}`} data-testid={`appliance-store-${s.id}`} onClick={() => setStoreId(s.id)}>{s.name}</View>
+        <View key={s.id} className={`option check${storeId === s.id ? ' selected' : ''}`} data-testid={`appliance-store-${s.id}`} onClick={() => setStoreId(s.id)}>{s.name}</View>
       ))}
       <Button className={`btn${ready && !busy ? '' : ' disabled'}`} disabled={!ready || busy} data-testid='appliance-save' onClick={save}>保存</Button>
       <Button className='btn secondary' data-testid='appliance-cancel' onClick={() => onDone(false)}>不添加了</Button>

@@ -4,7 +4,7 @@ import { useState } from 'react'
 import Page from '../../components/Page'
 import { AnswerBy } from '../../components/Ticket'
 import { useSession } from '../../components/useSession'
-import { gridApi, storeTicketsApi, KIND_NAMES, STATUS_NAMES, type GridStore, type StoreWeekly, type Ticket } from '../../services/after-sales'
+import { gridApi, storeTicketsApi, KIND_NAMES, STORE_STATUS_NAMES, type GridStore, type StoreWeekly, type Ticket } from '../../services/after-sales'
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)}%`)
 /** 2026-11-23 → 11/23 */
@@ -78,10 +78,11 @@ function GridTicket({ ticket: t }: { ticket: Ticket }) {
     <View className={`card${late ? ' late' : ''}`} data-testid='grid-ticket' data-status={t.status} onClick={() => Taro.navigateTo({ url: `/pages/store-ticket/index?id=${t.id}` })}>
       <View className='row'>
         <Text className='subtitle'>{t.store.name}</Text>
-        <Text className='tag'>{STATUS_NAMES[t.status]}</Text>
+        <Text className='tag'>{STORE_STATUS_NAMES[t.status]}</Text>
       </View>
       <View>{t.customer?.nickname ?? '顾客'} · {t.applianceName ?? '订单商品'} · {KIND_NAMES[t.kind]}</View>
-      <AnswerBy ticket={t} />
+      <View>“{t.description}”</View>
+      <AnswerBy ticket={t} forStore />
       <View className='muted'>门店电话 {t.store.phone}</View>
     </View>
   )

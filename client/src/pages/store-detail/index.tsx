@@ -1,9 +1,8 @@
-import { View, Text, Button, Image } from '@tarojs/components'
+import { View, Text, Button } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import Page from '../../components/Page'
-import { Stars } from '../../components/Ticket'
-import { imageSrc } from '../../services/catalogue'
+import { PhotoView, Stars } from '../../components/Ticket'
 import { wallApi, type WallItem } from '../../services/after-sales'
 import { SERVICE_NAMES, TYPE_NAMES, myStore, storesApi, type StoreDetail } from '../../services/stores'
 
@@ -51,7 +50,7 @@ function PhotoWall({ items }: { items: WallItem[] }) {
       <View className='wall'>
         {items.map((w) => (
           <View key={w.ticketId} className='wall-item' data-testid='store-wall-photo'>
-            <Image className='photo' mode='aspectFill' src={imageSrc(w.photo.url)} />
+            <PhotoView url={w.photo.url} />
             <View className='text'>
               <Stars value={w.stars} />
               {w.comment && <View>{w.comment}</View>}

@@ -67,9 +67,10 @@ export default function StoreTicket() {
           {canRefund && (
             <View className='card' data-testid='store-ticket-refund-form'>
               <View className='subtitle'>退款</View>
-              <Input className='input' type='digit' data-testid='store-ticket-refund-yuan' placeholder='退款金额（元）' value={refundYuan} onInput={(e) => setRefundYuan(e.detail.value)} />
+              <View>退多少钱（元）</View>
+              <Input className='input' type='digit' data-testid='store-ticket-refund-yuan' placeholder='例如 100' value={refundYuan} onInput={(e) => setRefundYuan(e.detail.value)} />
               {REFUND_METHODS.map((m) => (
-                <View key={m.id} className={`option${refundMethod === m.id ? ' selected' : ''}`} data-testid={`store-ticket-refund-${m.id}`} onClick={() => setRefundMethod(m.id)}>{m.label}</View>
+                <View key={m.id} className={`option check${refundMethod === m.id ? ' selected' : ''}`} data-testid={`store-ticket-refund-${m.id}`} onClick={() => setRefundMethod(m.id)}>{m.label}</View>
               ))}
               <Button className={`btn${refundReady && !busy ? '' : ' disabled'}`} disabled={!refundReady || busy} data-testid='store-ticket-refund' onClick={() => act(() => storeTicketsApi.refund(ticket.id, refundFen, refundMethod), '已退款')}>确认退款</Button>
             </View>
@@ -79,7 +80,7 @@ export default function StoreTicket() {
             <View className='card' data-testid='store-ticket-reject-form'>
               <View className='subtitle'>不受理的原因（顾客会看到）</View>
               {REASONS.map((r) => (
-                <View key={r} className={`option${reason === r ? ' selected' : ''}`} onClick={() => setReason(r)}>{r}</View>
+                <View key={r} className={`option check${reason === r ? ' selected' : ''}`} onClick={() => setReason(r)}>{r}</View>
               ))}
               <Textarea className='textarea' data-testid='store-ticket-reason' maxlength={200} placeholder='或者自己写' value={reason} onInput={(e) => setReason(e.detail.value)} />
               <View className='actions'>

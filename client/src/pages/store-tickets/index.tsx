@@ -1,11 +1,10 @@
-import { View, Text, Button, Image } from '@tarojs/components'
+import { View, Text, Button } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import Page from '../../components/Page'
-import { AnswerBy, Stars } from '../../components/Ticket'
+import { AnswerBy, PhotoView, Stars } from '../../components/Ticket'
 import { useSession } from '../../components/useSession'
-import { imageSrc } from '../../services/catalogue'
-import { shanghaiDate, storeTicketsApi, KIND_NAMES, STATUS_NAMES, type Reminder, type Ticket } from '../../services/after-sales'
+import { shanghaiDate, storeTicketsApi, KIND_NAMES, STORE_STATUS_NAMES, type Reminder, type Ticket } from '../../services/after-sales'
 
 type Tab = 'inbox' | 'calls' | 'wall'
 const TABS: { id: Tab; label: string }[] = [
@@ -69,10 +68,10 @@ function Inbox({ tickets }: { tickets: Ticket[] | null }) {
           <View key={t.id} className={`card${late ? ' late' : ''}`} data-testid='store-ticket-card' data-status={t.status} onClick={() => Taro.navigateTo({ url: `/pages/store-ticket/index?id=${t.id}` })}>
             <View className='row'>
               <Text className='subtitle'>{t.customer?.nickname ?? '顾客'} · {KIND_NAMES[t.kind]}</Text>
-              <Text className='tag'>{STATUS_NAMES[t.status]}</Text>
+              <Text className='tag'>{STORE_STATUS_NAMES[t.status]}</Text>
             </View>
             <View>{t.applianceName ?? '订单商品'}：{t.description}</View>
-            <AnswerBy ticket={t} />
+            <AnswerBy ticket={t} forStore />
             <View className='row'>
               <Text className='muted'>{t.store.name}</Text>
               <Text className='muted'>处理 ›</Text>
@@ -139,7 +138,7 @@ function WallReview({ tickets, onDecided }: { tickets: Ticket[] | null; onDecide
             <Text className='subtitle'>{t.customer?.nickname ?? '顾客'}</Text>
             {t.rating && <Stars value={t.rating.stars} />}
           </View>
-          {t.rating?.photoUrl && <Image className='photo' mode='aspectFill' src={imageSrc(t.rating.photoUrl)} />}
+          {t.rating?.photoUrl && <PhotoView url={t.rating.photoUrl} big />}
           {t.rating?.comment && <View>{t.rating.comment}</View>}
           <View className='muted'>{t.applianceName ?? ''} · {KIND_NAMES[t.kind]}</View>
           <View className='actions'>

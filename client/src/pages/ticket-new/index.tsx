@@ -1,9 +1,9 @@
-import { View, Text, Button, Textarea, Image } from '@tarojs/components'
+import { View, Text, Button, Textarea } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import Page from '../../components/Page'
 import { useSession } from '../../components/useSession'
-import { imageSrc } from '../../services/catalogue'
+import { PhotoView } from '../../components/Ticket'
 import { ordersApi } from '../../services/orders'
 import { newIdempotencyKey, ApiError } from '../../services/request'
 import { storesApi, type StoreSummary } from '../../services/stores'
@@ -112,7 +112,7 @@ export default function NewTicket() {
 
       <View className='subtitle'>3. 拍张照片（可以不拍）</View>
       <View className='photos'>
-        {photos.map((p) => <Image key={p.id} className='photo' mode='aspectFill' src={imageSrc(p.url)} data-testid='ticket-photo' />)}
+        {photos.map((p) => <PhotoView key={p.id} url={p.url} testId='ticket-photo' />)}
       </View>
       {photos.length < MAX_PHOTOS && <Button className='btn secondary' data-testid='ticket-add-photo' onClick={addPhoto}>{photos.length ? '再拍一张' : '拍照 / 选照片'}</Button>}
 
@@ -127,7 +127,7 @@ export default function NewTicket() {
             </View>
           )}
           {stores?.map((s) => (
-            <View key={s.id} className={`option${storeId === s.id ? ' selected' : ''}`} data-testid={`ticket-store-${s.id}`} onClick={() => setStoreId(s.id)}>{s.name}</View>
+            <View key={s.id} className={`option check${storeId === s.id ? ' selected' : ''}`} data-testid={`ticket-store-${s.id}`} onClick={() => setStoreId(s.id)}>{s.name}</View>
           ))}
         </View>
       )}

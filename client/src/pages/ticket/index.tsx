@@ -1,11 +1,10 @@
-import { View, Button, Textarea, Image, Switch } from '@tarojs/components'
+import { View, Button, Textarea, Switch } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import Page from '../../components/Page'
 import { useSession } from '../../components/useSession'
-import { imageSrc } from '../../services/catalogue'
 import { canCancel, canRate, choosePhoto, ticketsApi, type Photo, type Ticket } from '../../services/after-sales'
-import { Stars, TicketFacts, TicketTimeline } from '../../components/Ticket'
+import { PhotoView, Stars, TicketFacts, TicketTimeline } from '../../components/Ticket'
 
 /** One of my tickets: where it stands, when the store must answer, its history; cancel; rate. */
 export default function TicketDetail() {
@@ -31,9 +30,9 @@ export default function TicketDetail() {
   return (
     <Page testId='ticket-page'>
       <TicketFacts ticket={ticket} />
-      <Button className='btn secondary' data-testid='ticket-call-store' onClick={() => Taro.makePhoneCall({ phoneNumber: ticket.store.phone })}>打电话给门店</Button>
       {canRate(ticket) && <RateForm ticket={ticket} onRated={setTicket} />}
       {ticket.rating && <RatingShown ticket={ticket} />}
+      <Button className='btn secondary' data-testid='ticket-call-store' onClick={() => Taro.makePhoneCall({ phoneNumber: ticket.store.phone })}>打电话给门店</Button>
       <TicketTimeline ticket={ticket} />
       {canCancel(ticket) && <Button className='btn secondary' data-testid='ticket-cancel' onClick={cancel}>撤销申请</Button>}
     </Page>
@@ -49,7 +48,7 @@ function RatingShown({ ticket }: { ticket: Ticket }) {
       <View className='subtitle'>我的评价</View>
       <Stars value={r.stars} />
       {r.comment && <View>{r.comment}</View>}
-      {r.photoUrl && <Image className='photo' mode='aspectFill' src={imageSrc(r.photoUrl)} />}
+      {r.photoUrl && <PhotoView url={r.photoUrl} />}
       {r.wallStatus && <View className='muted' data-testid='ticket-wall-status'>{WALL_NAMES[r.wallStatus] ?? ''}</View>}
     </View>
   )
@@ -84,7 +83,7 @@ function RateForm({ ticket, onRated }: { ticket: Ticket; onRated: (t: Ticket) =>
       <View className='subtitle'>给门店打个分</View>
       <Stars value={stars} onChange={setStars} />
       <Textarea className='textarea' data-testid='ticket-rate-comment' maxlength={300} placeholder='说说师傅修得怎么样（可以不写）' value={comment} onInput={(e) => setComment(e.detail.value)} />
-      {photo && <Image className='photo' mode='aspectFill' src={imageSrc(photo.url)} data-testid='ticket-rate-photo' />}
+      {photo && <PhotoView url={photo.url} testId='ticket-rate-photo' />}
       <Button className='btn secondary' data-testid='ticket-rate-add-photo' onClick={addPhoto}>{photo ? '换一张照片' : '晒张照片（可以不拍）'}</Button>
       {photo && (
         <View className='row'>

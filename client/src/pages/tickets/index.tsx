@@ -35,7 +35,8 @@ export default function MyTickets() {
             <Text className='muted'>查看 ›</Text>
           </View>
           <AnswerBy ticket={t} />
-          <View className='muted'>{t.store.name} · {shanghaiTime(t.createdAt)} 提交</View>
+          <View className='muted'>{t.store.name}</View>
+          <View className='muted'>{shanghaiTime(t.createdAt)} 提交</View>
         </View>
       ))}
     </Page>
