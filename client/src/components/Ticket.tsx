@@ -17,13 +17,13 @@ export function Stars({ value, onChange, testId = 'stars' }: { value: number; on
   )
 }
 
-/** A photo: tap to see it full screen. */
+/** A photo; in the mini-program a tap opens WeChat's full-screen viewer (H5's would add a swiper to every page). */
 export function PhotoView({ url, big = false, testId }: { url: string; big?: boolean; testId?: string }) {
   const src = imageSrc(url)
-  return <Image className={`photo${big ? ' big' : ''}`} mode='aspectFill' src={src} data-testid={testId} onClick={() => {
-    // In the mini-program the full-screen viewer is WeChat's own; H5's would add a swiper to every page.
+  const preview = () => {
     if (process.env.TARO_ENV === 'weapp') void Taro.previewImage({ urls: [src], current: src })
-  }} />
+  }
+  return <Image className={`photo${big ? ' big' : ''}`} mode='aspectFill' src={src} data-testid={testId} onClick={preview} />
 }
 
 /** When the store must answer by, plainly: the time, what is left, or how late it is. */

@@ -43,7 +43,7 @@ export default function GridBoard() {
               <Text className='cell name'>门店</Text>
               <Text className='cell'>待处理</Text>
               <Text className='cell'>超时</Text>
-              <Text className='cell'>本周及时</Text>
+              <Text className='cell'>及时率</Text>
             </View>
             {stores.map((s) => (
               <View key={s.id}>
@@ -93,7 +93,7 @@ function Weeks({ weekly }: { weekly: StoreWeekly }) {
   const most = Math.max(1, ...weekly.weeks.map((w) => w.ticketsOpened))
   return (
     <View className='bars' data-testid='grid-weeks'>
-      <View className='muted'>每周工单数（深色为 24 小时内受理）</View>
+      <View className='muted'>{weekly.store.name}：每周工单数（深色为 24 小时内受理）</View>
       {weekly.weeks.map((w) => (
         <View key={w.week} className='bar-row'>
           <Text className='bar-label'>{weekLabel(w.week)}</Text>
