@@ -103,7 +103,7 @@ describe('after-sales: report, answer, rate, the photo wall', () => {
     await byTestId(page, 'ticket-submit').click();
     await byTestId(page, 'ticket-page').waitFor();
     await statusIs('submitted');
-    await expect(byTestId(page, 'ticket-answer-by').textContent()).resolves.toMatch(/前答复您（还剩(23|24)小时/);
+    await expect(byTestId(page, 'ticket-answer-by').textContent()).resolves.toMatch(/前答复您还剩(23|24)小时/);
     await expect(byTestId(page, 'ticket-event').count()).resolves.toBe(1);
     await shot('ticket-submitted', 'ticket-page');
 

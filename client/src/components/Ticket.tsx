@@ -34,7 +34,7 @@ export function AnswerBy({ ticket, forStore = false }: { ticket: Ticket; forStor
   return (
     <View className={late ? 'warn' : ''} data-testid='ticket-answer-by'>
       <View>{late ? `门店超时未答复，${answerByText(ticket)}` : due}</View>
-      {!late && <View>（{answerByText(ticket)}）</View>}
+      {!late && <View>{answerByText(ticket)}</View>}
       {ticket.status === 'escalated' && <View>已上报网格经理督办</View>}
     </View>
   )

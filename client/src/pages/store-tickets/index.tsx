@@ -8,9 +8,9 @@ import { shanghaiDate, storeTicketsApi, KIND_NAMES, STORE_STATUS_NAMES, type Rem
 
 type Tab = 'inbox' | 'calls' | 'wall'
 const TABS: { id: Tab; label: string }[] = [
-  { id: 'inbox', label: '售后工单' },
-  { id: 'calls', label: '回访名单' },
-  { id: 'wall', label: '照片墙审核' },
+  { id: 'inbox', label: '工单' },
+  { id: 'calls', label: '回访' },
+  { id: 'wall', label: '照片墙' },
 ]
 
 /**
@@ -39,7 +39,7 @@ export default function StoreTickets() {
       <View className='tabs'>
         {TABS.map((t) => (
           <View key={t.id} className={`tab${tab === t.id ? ' selected' : ''}`} data-testid={`store-tab-${t.id}`} onClick={() => setTab(t.id)}>
-            {t.label}{counts[t.id] ? ` ${counts[t.id]}` : ''}
+            {t.label}{counts[t.id] ? `（${counts[t.id]}）` : ''}
           </View>
         ))}
       </View>
