@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { loginAs, byTestId, open, switchUser } from './helpers/browser';
 import { journey } from './helpers/journey';
 import { auth } from '../helpers/after-sales';
+import { makeDueReminders } from '../../server/src/modules/after-sales/reminders';
 
 /**
  * A ticket nobody answers: on a 3-second clock here (the 24 hours of production), it escalates; the
  * grid manager sees it among the late ones with the store's figures, and the owner's inbox shows it
- * late, plainly.
+ * late, plainly. And upkeep falling due: the villager reads the reminder in 我的家电; one WeChat could
+ * not remind lands on the owner's call list (回访名单).
  */
 const j = journey({ overrides: { afterSales: { respondWithinSeconds: 3, escalationSweepMs: 250 } } });
 const SHOTS = '.tmp/screenshots';
@@ -74,5 +76,37 @@ describe('after-sales: the 24-hour clock runs out', () => {
     await byTestId(page, 'store-ticket-card').filter({ hasText: '空调滴水' }).click();
     await byTestId(page, 'store-ticket-accept').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="ticket-status"][data-status="accepted"]') !== null);
+  }, 600_000);
+});
+
+/** A range hood (upkeep every 6 months) added by hand, its upkeep due yesterday (the clock moved on). */
+async function dueHood(openid: string): Promise<void> {
+  const token = await j.stack.login(openid);
+  const res = await j.stack.http.post('/api/v1/me/appliances').set(auth(token)).send({ category: 'range_hood', brand: '方太', ageYears: 2, storeId: 'DEMO-001' });
+  expect(res.status).toBe(201);
+  await j.stack.deps.db.query('UPDATE appliances SET installed_at = NOW(3) - INTERVAL 6 MONTH - INTERVAL 1 DAY, next_maintenance_at = NOW(3) - INTERVAL 1 DAY WHERE id = ?', [res.body.id]);
+}
+
+describe('after-sales: upkeep reminders and the call list', () => {
+  it('when upkeep falls due, then the villager sees the reminder in 我的家电, and one WeChat could not remind is on the call list until the owner marks it called', async () => {
+    const { page } = j.browser;
+    await dueHood('demo_villager');
+    await dueHood('nosub_aunt');
+    await makeDueReminders(j.stack.deps);
+
+    await switchUser(page, j.stack.baseUrl, 'demo_villager');
+    await byTestId(page, 'entry-appliances').click();
+    await expect(byTestId(page, 'appliances-reminders').textContent()).resolves.toContain('方太油烟机该保养了');
+
+    await switchUser(page, j.stack.baseUrl, 'demo_owner');
+    await byTestId(page, 'entry-store-tickets').click();
+    await byTestId(page, 'store-tab-calls').click();
+    const call = byTestId(page, 'store-call').filter({ hasText: '方太油烟机' });
+    await call.waitFor();
+    await expect(byTestId(page, 'store-call').count()).resolves.toBe(1);
+    await shot('store-calls', 'store-tickets-page', () => byTestId(page, 'store-tab-calls').click());
+    await byTestId(page, 'store-tab-calls').click();
+    await byTestId(page, 'store-call-done').click();
+    await byTestId(page, 'store-calls-empty').waitFor();
   }, 600_000);
 });

@@ -142,9 +142,14 @@ export async function choosePhoto(): Promise<Photo | null> {
   if (!path) return null
   void Taro.showLoading({ title: '正在上传照片' })
   try {
-    return await uploadFile<Photo>('/photos', path)
-  } finally {
+    const photo = await uploadFile<Photo>('/photos', path, { quiet: true })
     void Taro.hideLoading()
+    return photo
+  } catch (err) {
+    // The loading toast goes first, or it would hide the reason.
+    void Taro.hideLoading()
+    void Taro.showToast({ title: (err as Error).message, icon: 'none', duration: 2500 })
+    throw err
   }
 }
 

@@ -174,14 +174,14 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
  * A file (a photo the person just chose) sent as multipart field `file`, with the token; one silent
  * re-login on 401 like `request`. Not retried: the person can press again.
  */
-export async function uploadFile<T>(path: string, filePath: string): Promise<T> {
+export async function uploadFile<T>(path: string, filePath: string, options: Pick<RequestOptions, 'quiet'> = {}): Promise<T> {
   for (let reloggedIn = false; ; reloggedIn = true) {
     const token = session.token()
     let res: Taro.uploadFile.SuccessCallbackResult
     try {
       res = await Taro.uploadFile({ url: `${API_BASE}/api/v1${path}`, filePath, name: 'file', header: token ? { Authorization: `Bearer ${token}` } : {} })
     } catch {
-      void Taro.showToast({ title: MESSAGES.NETWORK, icon: 'none' })
+      if (!options.quiet) void Taro.showToast({ title: MESSAGES.NETWORK, icon: 'none' })
       throw new ApiError(0, 'NETWORK', MESSAGES.NETWORK)
     }
     if (res.statusCode === 401 && !reloggedIn && (await reloginOnce()) === 'ok') continue
@@ -195,7 +195,7 @@ export async function uploadFile<T>(path: string, filePath: string): Promise<T> 
     const err = (body as ApiErrorBody | null)?.error
     const code = err?.code ?? `HTTP_${res.statusCode}`
     const message = messageFor(code, err?.message)
-    void Taro.showToast({ title: message, icon: 'none', duration: 2500 })
+    if (!options.quiet) void Taro.showToast({ title: message, icon: 'none', duration: 2500 })
     throw new ApiError(res.statusCode, code, message, err?.details, err?.message)
   }
 }

@@ -105,7 +105,8 @@ function CallList({ reminders, onCalled }: { reminders: Reminder[] | null; onCal
       {reminders.map((r) => (
         <View key={r.id} className='card' data-testid='store-call'>
           <View className='subtitle'>{r.customer?.nickname ?? '顾客'}</View>
-          <View>{r.appliance.name}该保养了（{shanghaiDate(r.dueAt)}前）</View>
+          <View>{r.appliance.name}该保养了</View>
+          <View className='muted'>保养日期：{shanghaiDate(r.dueAt)}；微信没能提醒到，请打电话告诉顾客</View>
           <Button className='btn' data-testid='store-call-done' onClick={() => markCalled(r)}>已打过电话</Button>
         </View>
       ))}
