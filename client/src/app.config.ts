@@ -16,6 +16,8 @@ export default defineAppConfig({
     'pages/group-buy-detail/index',
     'pages/leader/index',
     'pages/trade-in/index', 'pages/trade-in-result/index',
+    'pages/appliances/index', 'pages/ticket-new/index', 'pages/tickets/index', 'pages/ticket/index',
+    'pages/store-tickets/index', 'pages/store-ticket/index', 'pages/grid/index',
   ],
   window: {
     backgroundTextStyle: 'light',

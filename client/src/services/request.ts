@@ -50,10 +50,16 @@ const MESSAGES: Record<string, string> = {
   PAYMENT_UNAVAILABLE: '在线支付暂不可用，请选择到店付款',
   ORDER_PREPAID: '该订单已在线支付，无需再收款',
   ORDER_NOT_PAID: '该订单没有在线支付，请现场收款',
+  TICKET_STATE_CONFLICT: '工单状态已变化，请刷新',
+  TICKET_ALREADY_OPEN: '这件事已经在处理中了，请看我的售后',
+  IMAGE_UNREADABLE: '这张照片打不开，请换一张',
+  UNSUPPORTED_MEDIA_TYPE: '只能上传照片',
+  WALL_NOT_PENDING: '这张照片已经处理过了',
+  REMINDER_ALREADY_CALLED: '已经回访过了',
 }
 
 /** Codes whose server message says what the short one cannot: how long to wait, when a thing happened. */
-const SERVER_WORDS = new Set(['RATE_LIMITED', 'ALREADY_PICKED_UP'])
+const SERVER_WORDS = new Set(['RATE_LIMITED', 'ALREADY_PICKED_UP', 'TICKET_STATE_CONFLICT', 'AFTER_SALES_WINDOW_CLOSED', 'ORDER_NOT_HANDED_OVER', 'REFUND_EXCEEDS_PAID', 'REFUND_METHOD_MISMATCH', 'ALREADY_REFUNDED', 'PAYLOAD_TOO_LARGE'])
 
 export const messageFor = (code: string, fallback?: string) =>
   (SERVER_WORDS.has(code) ? fallback : undefined) ?? MESSAGES[code] ?? fallback ?? '出错了，请稍后再试'
@@ -157,6 +163,36 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T
     const err = (res.data as ApiErrorBody)?.error
+    const code = err?.code ?? `HTTP_${res.statusCode}`
+    const message = messageFor(code, err?.message)
+    if (!options.quiet) void Taro.showToast({ title: message, icon: 'none', duration: 2500 })
+    throw new ApiError(res.statusCode, code, message, err?.details, err?.message)
+  }
+}
+
+/**
+ * A file (a photo the person just chose) sent as multipart field `file`, with the token; one silent
+ * re-login on 401 like `request`. Not retried: the person can press again.
+ */
+export async function uploadFile<T>(path: string, filePath: string, options: Pick<RequestOptions, 'quiet'> = {}): Promise<T> {
+  for (let reloggedIn = false; ; reloggedIn = true) {
+    const token = session.token()
+    let res: Taro.uploadFile.SuccessCallbackResult
+    try {
+      res = await Taro.uploadFile({ url: `${API_BASE}/api/v1${path}`, filePath, name: 'file', header: token ? { Authorization: `Bearer ${token}` } : {} })
+    } catch {
+      if (!options.quiet) void Taro.showToast({ title: MESSAGES.NETWORK, icon: 'none' })
+      throw new ApiError(0, 'NETWORK', MESSAGES.NETWORK)
+    }
+    if (res.statusCode === 401 && !reloggedIn && (await reloginOnce()) === 'ok') continue
+    let body: unknown
+    try {
+      body = typeof res.data === 'string' ? JSON.parse(res.data) : res.data
+    } catch {
+      body = null
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return body as T
+    const err = (body as ApiErrorBody | null)?.error
     const code = err?.code ?? `HTTP_${res.statusCode}`
     const message = messageFor(code, err?.message)
     if (!options.quiet) void Taro.showToast({ title: message, icon: 'none', duration: 2500 })

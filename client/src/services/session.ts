@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 
 /** The signed-in user and token, kept in storage so a reload (or an offline start) keeps them. */
-export type Role = 'villager' | 'leader' | 'store_owner' | 'admin'
+export type Role = 'villager' | 'leader' | 'store_owner' | 'technician' | 'grid_manager' | 'admin'
 export type User = { id: string; nickname: string; roles: Role[]; storeIds: string[] }
 
 const TOKEN = 'xh.token'
@@ -24,4 +24,4 @@ export const session = {
   setDevOpenid: (openid: string | null) => (openid ? Taro.setStorageSync(DEV_OPENID, openid) : Taro.removeStorageSync(DEV_OPENID)),
 }
 
-export const ROLE_LABELS: Record<Role, string> = { villager: '村民', leader: '团长', store_owner: '店主', admin: '运营' }
+export const ROLE_LABELS: Record<Role, string> = { villager: '村民', leader: '团长', store_owner: '店主', technician: '师傅', grid_manager: '网格经理', admin: '运营' }

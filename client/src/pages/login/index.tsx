@@ -13,6 +13,7 @@ const DEMO_ACCOUNTS = [
   { openid: 'demo_leader', label: '李团长 · 团长' },
   { openid: 'demo_owner', label: '张店长 · 店主 DEMO-001' },
   { openid: 'demo_owner2', label: '赵店长 · 店主 DEMO-002' },
+  { openid: 'demo_grid', label: '孙经理 · 网格经理' },
   { openid: 'demo_admin', label: '运营小刘 · 运营' },
 ]
 

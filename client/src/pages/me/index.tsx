@@ -13,10 +13,14 @@ type Entry = { label: string; url: string; testId: string; show: (u: User) => bo
 // Each capability adds its entry here.
 const ENTRIES: Entry[] = [
   { label: '我的订单', url: '/pages/orders/index', testId: 'entry-orders', show: () => true },
+  { label: '我的家电（报修、保养）', url: '/pages/appliances/index', testId: 'entry-appliances', show: () => true },
+  { label: '我的售后', url: '/pages/tickets/index', testId: 'entry-tickets', show: () => true },
   { label: '我的优惠券', url: '/pages/coupons/index', testId: 'entry-coupons', show: () => true },
   { label: '旧家电估价（以旧换新）', url: '/pages/trade-in/index', testId: 'entry-trade-in', show: () => true },
   { label: '团长中心', url: '/pages/leader/index', testId: 'entry-leader', show: (u) => u.roles.includes('leader') },
   { label: '店主工作台', url: '/pages/store-console/index', testId: 'entry-store-console', show: (u) => u.roles.includes('store_owner') },
+  { label: '售后工作台（工单、回访、照片墙）', url: '/pages/store-tickets/index', testId: 'entry-store-tickets', show: (u) => u.roles.includes('store_owner') },
+  { label: '网格经理看板', url: '/pages/grid/index', testId: 'entry-grid', show: (u) => u.roles.includes('grid_manager') },
 ]
 
 export default function Me() {

@@ -8,6 +8,9 @@ import { ordersApi, STATUS_LABELS, type Order } from '../../services/orders'
 import { dateTime } from '../../services/time'
 import { OrderPayment } from './payment'
 
+/** The goods reached the buyer: after-sales starts here. */
+const HANDED_OVER: string[] = ['picked_up', 'delivered']
+
 /** One order: the pickup code large and as a QR code, still shown when the phone is offline. */
 export default function OrderDetail() {
   const { params } = useRouter()
@@ -72,6 +75,9 @@ export default function OrderDetail() {
         <View className='row'><Text>{payableLabel}</Text><Text className='price' data-testid='order-payable'>{yuan(order.price.payableFen)}</Text></View>
       </View>
       {order.paymentMode === 'online' && !offline && <OrderPayment key={order.id} order={order} onPaid={() => void load()} />}
+      {HANDED_OVER.includes(order.status) && !offline && (
+        <Button className='btn secondary' data-testid='order-after-sales' onClick={() => Taro.navigateTo({ url: `/pages/ticket-new/index?orderId=${order.id}` })}>申请售后（报修、退换货）</Button>
+      )}
       {order.status === 'awaiting_pickup' && !offline && (
         <Button className='btn secondary' data-testid='cancel-order' onClick={cancel}>取消订单</Button>
       )}

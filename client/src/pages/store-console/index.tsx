@@ -6,6 +6,7 @@ import { useSession } from '../../components/useSession'
 import { yuan } from '../../services/catalogue'
 import { storeConsoleApi, type StoreOrder } from '../../services/orders'
 import { ApiError } from '../../services/request'
+import { storeTicketsApi, type StoreToday } from '../../services/after-sales'
 
 const PAYMENT = [
   { id: 'cash', label: '现金' },
@@ -39,9 +40,13 @@ export default function StoreConsole() {
   const [working, setWorking] = useState(true)
   const [done, setDone] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
+  const [today, setToday] = useState<StoreToday | null>(null)
 
   const refresh = () => storeConsoleApi.pickups().then((r) => setWaiting(r.items)).catch(() => undefined)
-  useDidShow(() => void refresh())
+  useDidShow(() => {
+    void refresh()
+    storeTicketsApi.today().then(setToday).catch(() => undefined)
+  })
 
   const verify = async (c: string) => {
     setDone(null)
@@ -80,6 +85,13 @@ export default function StoreConsole() {
 
   return (
     <Page testId='store-console-page'>
+      {today && (
+        <View className={`card${today.tickets.overdue ? ' late' : ''}`} data-testid='console-after-sales' onClick={() => Taro.navigateTo({ url: '/pages/store-tickets/index' })}>
+          <View className='row'><Text className='subtitle'>售后待办</Text><Text className='muted'>去处理 ›</Text></View>
+          <View>待处理工单 {today.tickets.open} 张{today.tickets.overdue ? <Text className='warn'>，超时 {today.tickets.overdue} 张</Text> : ''}</View>
+          {today.reminders.toCall > 0 && <View>要回访 {today.reminders.toCall} 位顾客</View>}
+        </View>
+      )}
       <View className='card'>
         <View className='subtitle'>核验提货码</View>
         <Input className='input' type='number' maxlength={8} data-testid='console-code' placeholder='输入 8 位提货码' value={code} onInput={(e) => setCode(e.detail.value)} />

@@ -10,7 +10,8 @@ type Answers = Record<string, string | number | boolean>
 
 /**
  * The trade-in wizard (以旧换新估价): first the kind of appliance, then one question a screen with
- * big buttons, built from GET /trade-in/categories. Query: category (to start at its questions).
+ * big buttons, built from GET /trade-in/categories. Query: category (to start at its questions),
+ * and brand and ageYears (answered already).
  */
 export default function TradeInWizard() {
   useSession()
@@ -29,10 +30,18 @@ export default function TradeInWizard() {
       .then((list) => {
         setCategories(list)
         const preset = list.find((c) => c.category === params.category)
-        if (preset) setCategory(preset)
+        if (!preset) return
+        setCategory(preset)
+        // From 我的家电's 换新: the brand and age are known already, the wizard starts after them.
+        const known: Answers = {}
+        if (params.brand) known.brand = decodeURIComponent(params.brand)
+        if (params.ageYears && /^\d{1,2}$/.test(params.ageYears)) known.ageYears = Number(params.ageYears)
+        const first = preset.questions.findIndex((q) => !(q.id in known))
+        setAnswers(known)
+        setStep(first < 0 ? 0 : first)
       })
       .catch(() => setCategories([]))
-  }, [params.category])
+  }, [params.category, params.brand, params.ageYears])
 
   const questions = category?.questions ?? []
   const question: Question | undefined = questions[step]
