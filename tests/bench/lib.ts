@@ -31,8 +31,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: o.url,
     connections: o.connections,
-    duration: o.amount ? undefined : (o.durationSeconds ?? 10),
-    amount: o.amount,
+    // autocannon refuses a duration key that is present but undefined.
+    ...(o.amount ? { amount: o.amount } : { duration: o.durationSeconds ?? 10 }),
     method: o.method ?? 'GET',
     headers: { 'content-type': 'application/json', ...(o.headers ?? {}) },
     body: o.body,

@@ -102,6 +102,8 @@ export const configSchema = z
         loginPerIdentity: rateLimit, loginPerCode: rateLimit, loginPerAddress: rateLimit,
         // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
         pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit,
+        // Wrong delivery codes at the door, as pickup codes: per technician, consecutive; per store.
+        deliveryCodeFailuresPerTechnician: rateLimit, deliveryCodeFailuresPerStore: rateLimit,
         // Order creation per buyer (hoarding); price previews per buyer.
         orderPerUser: rateLimit, orderPreviewPerUser: rateLimit })
       .strict(),

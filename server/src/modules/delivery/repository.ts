@@ -189,3 +189,71 @@ export async function moveAppointment(conn: PoolConnection, id: string, fromSlot
   );
   return (r as Affected).affectedRows === 1;
 }
+
+// Technicians and the day's visits.
+
+export type TechnicianRow = { id: string; storeId: string; userId: string; name: string; phoneEnc: Buffer; createdAt: Date };
+const TECHNICIAN_SELECT = 'SELECT id, store_id AS storeId, user_id AS userId, name, phone_enc AS phoneEnc, created_at AS createdAt FROM store_technicians';
+
+/** Binds a user to a store as its technician; false when the user is already a technician (of any store). */
+export async function insertTechnician(db: Conn, t: Omit<TechnicianRow, 'createdAt'> & { phoneHash: string }): Promise<boolean> {
+  const [r] = await db.query('INSERT IGNORE INTO store_technicians (id, store_id, user_id, name, phone_enc, phone_hash) VALUES (?, ?, ?, ?, ?, ?)', [
+    t.id, t.storeId, t.userId, t.name, t.phoneEnc, t.phoneHash,
+  ]);
+  return (r as Affected).affectedRows === 1;
+}
+
+export async function techniciansOfOwner(db: Conn, ownerId: string, after: string | null, limit: number): Promise<TechnicianRow[]> {
+  const [rows] = await db.query(
+    `${TECHNICIAN_SELECT} WHERE store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)${after ? ' AND id > ?' : ''} ORDER BY id LIMIT ?`,
+    after ? [ownerId, after, limit] : [ownerId, limit],
+  );
+  return rows as TechnicianRow[];
+}
+
+export async function findTechnician(db: Conn, where: { id?: string; userId?: string }): Promise<TechnicianRow | null> {
+  const [rows] = await db.query(`${TECHNICIAN_SELECT} WHERE ${where.id ? 'id = ?' : 'user_id = ?'}`, [where.id ?? where.userId]);
+  return (rows as TechnicianRow[])[0] ?? null;
+}
+
+export async function namesOfTechnicians(db: Conn, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const [rows] = await db.query('SELECT id, name FROM store_technicians WHERE id IN (?)', [ids]);
+  return new Map((rows as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+}
+
+/** The visits of a day (Asia/Shanghai date of the slot) at the owner's stores, or given to a technician. */
+export async function visitsOfDay(db: Conn, where: { ownerId?: string; technicianId?: string; date: string; status?: string }): Promise<AppointmentRow[]> {
+  const scope = where.ownerId ? 'a.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)' : 'a.technician_id = ?';
+  const [rows] = await db.query(
+    `${APPOINTMENT_SELECT} WHERE ${scope} AND s.slot_date = ?${where.status ? ' AND a.status = ?' : ''} ORDER BY s.starts_at, a.id LIMIT 500`,
+    [where.ownerId ?? where.technicianId, where.date, ...(where.status ? [where.status] : [])],
+  );
+  return rows as AppointmentRow[];
+}
+
+export async function findVisit(db: Conn, id: string): Promise<AppointmentRow | null> {
+  const [rows] = await db.query(`${APPOINTMENT_SELECT} WHERE a.id = ?`, [id]);
+  return (rows as AppointmentRow[])[0] ?? null;
+}
+
+/** The owner gives an open visit at their own store to one of its technicians (or another). */
+export async function assignVisit(db: Conn, id: string, ownerId: string, technicianId: string): Promise<boolean> {
+  const [r] = await db.query(
+    `UPDATE delivery_appointments a JOIN store_technicians t ON t.id = ? AND t.store_id = a.store_id
+        SET a.technician_id = t.id, a.status = 'assigned'
+      WHERE a.id = ? AND a.status IN (${OPEN_APPOINTMENT}) AND a.store_id IN (SELECT store_id FROM store_owners WHERE user_id = ?)`,
+    [technicianId, id, ownerId],
+  );
+  return (r as Affected).affectedRows >= 1;
+}
+
+/** A step of the assigned technician's visit, from the states it may follow; false when it does not apply. */
+export async function stepVisit(conn: Conn, id: string, technicianId: string, from: string[], to: string, extra: { departed?: boolean; arrived?: boolean; closed?: boolean; serialNumbers?: string } = {}): Promise<boolean> {
+  const sets = ['status = ?', extra.departed ? 'departed_at = NOW(3)' : '', extra.arrived ? 'arrived_at = NOW(3)' : '', extra.closed ? 'closed_at = NOW(3)' : '', extra.serialNumbers !== undefined ? 'serial_numbers = ?' : '']
+    .filter(Boolean).join(', ');
+  const [r] = await conn.query(`UPDATE delivery_appointments SET ${sets} WHERE id = ? AND technician_id = ? AND status IN (?)`, [
+    to, ...(extra.serialNumbers !== undefined ? [extra.serialNumbers] : []), id, technicianId, from,
+  ]);
+  return (r as Affected).affectedRows === 1;
+}

@@ -1,6 +1,10 @@
 import type { Module } from '../index';
 import { API_BASE, defineRoute } from '../../lib/http';
-import { Address, AddressList, AddressParams, AddressesQuery, NewAddressBody, ServiceArea, SetCapacityBody, Slot, SlotList, SlotsQuery, StoreParams } from './schemas';
+import {
+  Address, AddressList, AddressParams, AddressesQuery, AssignBody, CompleteBody, DayQuery, NewAddressBody, NewTechnicianBody, ServiceArea, SetCapacityBody, Slot, SlotList,
+  SlotsQuery, StoreParams, StoreVisit, StoreVisitList, TaskList, TasksQuery, Technician, TechnicianList, TechnicianTask, VisitParams,
+} from './schemas';
+import { assignTechnician, bindTechnician, completeTask, listMyTasks, listStoreVisits, listTechnicians, stepTask } from './visits';
 import { getServiceArea } from './service-area';
 import { listSlots, setSlotCapacity } from './slots';
 import { addAddress, listMyAddresses, removeAddress } from './addresses';
@@ -41,6 +45,52 @@ export const deliveryModule: Module = {
       handler: async ({ params, user }) => {
         await removeAddress(deps, user!, params.id);
       },
+    });
+
+    // The store's side: technicians and the day's visits.
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/store/technicians', summary: "Bind a signed-in user to one of the owner's stores as its technician (one store each: 409 TECHNICIAN_ALREADY_BOUND)", tags: ['store'],
+      access: ['store_owner'], body: NewTechnicianBody, response: Technician, status: 201,
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'TECHNICIAN_ALREADY_BOUND' }],
+      handler: ({ body, user }) => bindTechnician(deps, user!, body),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/store/technicians', summary: "The technicians of the owner's stores", tags: ['store'], access: ['store_owner'], query: AddressesQuery, response: TechnicianList,
+      handler: ({ query, user }) => listTechnicians(deps, user!, query),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/store/appointments', summary: "The day's visits (date in Asia/Shanghai) at the owner's stores, in window order", tags: ['store'],
+      access: ['store_owner'], query: DayQuery, response: StoreVisitList,
+      handler: ({ query, user }) => listStoreVisits(deps, user!, query),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/store/appointments/:id/assign', summary: 'Give an open visit at the owner\'s store to one of its technicians (409 VISIT_STATE_CONFLICT once it is under way or closed)', tags: ['store'],
+      access: ['store_owner'], params: VisitParams, body: AssignBody, response: StoreVisit,
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'VISIT_STATE_CONFLICT' }],
+      handler: ({ params, body, user }) => assignTechnician(deps, user!, params.id, body.technicianId),
+    });
+    defineRoute(api, API_BASE, {
+      method: 'get', path: '/technician/tasks', summary: 'The visits assigned to me on a day, with the address and the full phone number (only here)', tags: ['technician'],
+      access: ['technician'], query: TasksQuery, response: TaskList, errors: [{ status: 404, code: 'NOT_FOUND' }],
+      handler: ({ query, user }) => listMyTasks(deps, user!, query),
+    });
+    for (const step of ['depart', 'arrive', 'no-show'] as const) {
+      defineRoute(api, API_BASE, {
+        method: 'post', path: `/technician/tasks/:id/${step}`, summary: `My visit: ${step} (409 VISIT_STATE_CONFLICT from a state it does not follow)`, tags: ['technician'],
+        access: ['technician'], params: VisitParams, response: TechnicianTask,
+        errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'VISIT_STATE_CONFLICT' }, { status: 409, code: 'ALREADY_COMPLETED' }],
+        handler: ({ params, user }) => stepTask(deps, user!, params.id, step),
+      });
+    }
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/technician/tasks/:id/complete',
+      summary: "Complete my visit with the buyer's 6-digit delivery code: the order becomes delivered, exactly once (409 ALREADY_COMPLETED); wrong codes are 409 DELIVERY_CODE_MISMATCH and limited per technician and per store",
+      tags: ['technician'], access: ['technician'], params: VisitParams, body: CompleteBody, response: TechnicianTask,
+      errors: [
+        { status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'ALREADY_COMPLETED' }, { status: 409, code: 'DELIVERY_CODE_MISMATCH' }, { status: 409, code: 'VISIT_STATE_CONFLICT' },
+        { status: 409, code: 'ORDER_NOT_CANCELLABLE' }, { status: 409, code: 'ORDER_PREPAID' }, { status: 409, code: 'ORDER_NOT_PAID' }, { status: 429, code: 'RATE_LIMITED' },
+      ],
+      handler: ({ params, body, user }) => completeTask(deps, user!, params.id, body),
     });
   },
 };

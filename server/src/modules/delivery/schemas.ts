@@ -88,3 +88,45 @@ export const Appointment = z
 export const RescheduleBody = z.object({ slotId: Id }).strict().openapi('RescheduleBody');
 
 export { CATEGORY_IDS };
+
+export const NewTechnicianBody = z
+  .object({ storeId: Id, userId: Id, name: z.string().trim().min(1).max(40), phone: z.string().regex(/^1[3-9]\d{9}$/, 'a mainland mobile number') })
+  .strict()
+  .openapi('NewTechnicianBody');
+
+export const Technician = z
+  .object({ id: z.string(), storeId: z.string(), userId: z.string(), name: z.string(), phoneMasked: z.string(), createdAt: z.string() })
+  .openapi('Technician');
+
+export const VisitStatus = z.enum(['booked', 'assigned', 'en_route', 'arrived', 'completed', 'no_show', 'cancelled']);
+
+const VisitFields = {
+  id: z.string(), orderId: z.string(), storeId: z.string(), status: VisitStatus, startsAt: z.string(), endsAt: z.string(),
+  tasks: z.array(z.enum(['deliver', 'install', 'haul_away', 'repair', 'maintain'])),
+  technician: z.object({ id: z.string(), name: z.string() }).nullable(),
+  address: z.object({ villageCode: z.string(), path: z.string(), detail: z.string() }),
+  contactName: z.string(),
+  phoneMasked: z.string(),
+};
+
+/** A visit as the store's console sees it (the phone masked). */
+export const StoreVisit = z.object(VisitFields).openapi('StoreVisit');
+/** A visit as its assigned technician sees it: the full phone number, only here. */
+export const TechnicianTask = z.object({ ...VisitFields, phone: z.string() }).openapi('TechnicianTask');
+
+export const DayQuery = ListQuery.extend({ date: DateText, status: VisitStatus.optional() }).strict();
+export const TasksQuery = ListQuery.extend({ date: DateText }).strict();
+export const AssignBody = z.object({ technicianId: Id }).strict().openapi('AssignBody');
+export const CompleteBody = z
+  .object({
+    deliveryCode: z.string().regex(/^\d{6}$/, 'the 6-digit delivery code'),
+    serialNumbers: z.array(z.string().trim().min(1).max(60)).max(5).optional(),
+    paymentMethod: z.enum(['cash', 'wechat_qr', 'prepaid']),
+    tradeInInspection: z.object({ condition: z.enum(['excellent', 'good', 'fair', 'poor']), working: z.boolean() }).strict().optional(),
+  })
+  .strict()
+  .openapi('CompleteTaskBody');
+export const VisitParams = z.object({ id: Id }).strict();
+export const TechnicianList = listOf(Technician);
+export const StoreVisitList = listOf(StoreVisit);
+export const TaskList = listOf(TechnicianTask);

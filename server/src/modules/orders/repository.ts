@@ -216,6 +216,25 @@ export async function markPickedUp(conn: PoolConnection, h: { id: string; ownerI
   return (r as { affectedRows: number }).affectedRows === 1;
 }
 
+/**
+ * A delivery order handed over at the door, exactly once: only while awaiting delivery, with the
+ * inspection when it carries a trade-in, and `prepaid` exactly when it was paid online.
+ */
+export async function markDelivered(conn: PoolConnection, h: { id: string; paymentMethod: string; inspected: boolean }): Promise<boolean> {
+  const [r] = await conn.query(
+    `UPDATE orders SET status = 'delivered', picked_up_at = NOW(3), payment_method = ?
+     WHERE id = ? AND status = 'awaiting_delivery' AND (trade_in_quote_id IS NULL OR ?) AND (? = 'prepaid') = (paid_at IS NOT NULL)`,
+    [h.paymentMethod, h.id, h.inspected, h.paymentMethod],
+  );
+  return (r as { affectedRows: number }).affectedRows === 1;
+}
+
+/** The order's state as last committed, locked: what a refused handover inside a transaction explains itself by. */
+export async function orderStateForUpdate(conn: PoolConnection, id: string): Promise<{ status: string; paidAt: Date | null } | null> {
+  const [rows] = await conn.query('SELECT status, paid_at AS paidAt FROM orders WHERE id = ? FOR UPDATE', [id]);
+  return (rows as { status: string; paidAt: Date | null }[])[0] ?? null;
+}
+
 export async function setTradeInCredit(conn: PoolConnection, id: string, tradeInFen: number): Promise<void> {
   await conn.query(
     'UPDATE orders SET trade_in_fen = ?, payable_fen = GREATEST(0, items_fen - coupon_fen - ?) + delivery_fen + install_fen + haul_away_fen + remote_fen WHERE id = ?',

@@ -520,4 +520,36 @@ async function handOver(deps: Deps, owner: AuthUser, orderId: string, input: { c
   throw validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
 }
 
+/**
+ * What the delivery module asks at the door, inside its own transaction (the order row first, as a
+ * cancel locks it): the order becomes `delivered` exactly once, its holds are released, a trade-in
+ * credit is recomputed from the technician's inspection, and `order.delivered` is published.
+ * Nothing moved: 409 ALREADY_COMPLETED, ORDER_NOT_CANCELLABLE (closed), ORDER_PREPAID/ORDER_NOT_PAID,
+ * or 400 without the inspection a trade-in needs.
+ */
+export async function handOverAtDoor(conn: PoolConnection, orderId: string, actorUserId: string, input: { paymentMethod: string; tradeInInspection?: TradeInInspection }) {
+  if (!(await repo.markDelivered(conn, { id: orderId, paymentMethod: input.paymentMethod, inspected: Boolean(input.tradeInInspection) }))) {
+    // A locking read: the transaction's snapshot may predate a concurrent completion.
+    const o = await repo.orderStateForUpdate(conn, orderId);
+    if (!o) throw notFound('订单不存在');
+    if (o.status === 'delivered') throw conflict('ALREADY_COMPLETED', '该订单已送达，不能重复完成');
+    if (o.status !== 'awaiting_delivery') throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能送达');
+    if (o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
+    if (!o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
+    throw validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
+  }
+  await repo.releaseHolds(conn, orderId);
+  let tradeIn: { quotedFen: number; finalFen: number } | null = null;
+  if (input.tradeInInspection) {
+    tradeIn = await tradeInAdjustment.inspect(conn, orderId, input.tradeInInspection);
+    if (tradeIn) await repo.setTradeInCredit(conn, orderId, tradeIn.finalFen);
+  }
+  await repo.insertAudit(conn, {
+    orderId, actorUserId, action: 'confirm_delivery', fromState: 'awaiting_delivery', toState: 'delivered',
+    detail: { paymentMethod: input.paymentMethod, ...(tradeIn ? { tradeIn: { ...tradeIn, differenceFen: tradeIn.finalFen - tradeIn.quotedFen, inspection: input.tradeInInspection } } : {}) },
+  });
+  await publishOrderEvent(conn, 'order.delivered', orderId);
+  return { tradeIn };
+}
+
 export type { Db };
