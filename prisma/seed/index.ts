@@ -8,10 +8,11 @@ import { campaignsStep } from './campaigns';
 import { groupBuysStep } from './group-buys';
 import { tradeInStep } from './trade-in';
 import { afterSalesStep } from './after-sales';
+import { deliveryStep } from './delivery';
 import { chainStep } from './chain';
 
 // In order; each step is idempotent (running the seed again changes nothing). Capabilities add theirs.
-export const seedSteps: SeedStep[] = [accountsStep, regionsStep, storesStep, catalogueStep, campaignsStep, tradeInStep, groupBuysStep, afterSalesStep, chainStep];
+export const seedSteps: SeedStep[] = [accountsStep, regionsStep, storesStep, catalogueStep, campaignsStep, tradeInStep, groupBuysStep, afterSalesStep, deliveryStep, chainStep];
 
 /** A progress display on a terminal; plain lines elsewhere (CI logs). */
 export function terminalProgress(): { progress: SeedContext['progress']; stop: () => void } {

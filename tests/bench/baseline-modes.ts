@@ -4,7 +4,7 @@ import { newId } from '../../server/src/lib/ids';
 
 type Handler = (body: Record<string, unknown>, url: URL) => Promise<{ status: number; body: unknown }>;
 
-/** Baseline modes of the capability benchmarks (stores, coupons, group-buy): one entry each. */
+/** Baseline modes of the capability benchmarks (stores, coupons, group-buy, slots): one entry each. */
 export function modes(db: Db, prisma: PrismaClient): Record<string, Handler> {
   return {
     /** The naive join: a Prisma interactive transaction that re-reads the group and the member, checks, writes. */
@@ -22,6 +22,24 @@ export function modes(db: Db, prisma: PrismaClient): Record<string, Handler> {
           else await tx.groupBuyMember.create({ data: { id: newId(), groupBuyId, userId, units } });
           return { status: 200, body: { ok: true } };
         }, { timeout: 20000, maxWait: 20000 });
+      } catch (err) {
+        return { status: 503, body: { error: String((err as Error).message).slice(0, 200) } };
+      }
+    },
+    /**
+     * The naive slot booking: read the places left, then write the booking and the new count
+     * computed from what was read (no lock, no condition), as the mall projects STYLE.md warns of do.
+     */
+    'naive-slot-booking': async (body) => {
+      const { slotId, userId } = body as { slotId: string; userId: string };
+      try {
+        const [rows] = await db.query('SELECT capacity, booked FROM delivery_slots WHERE id = ?', [slotId]);
+        const slot = (rows as { capacity: number; booked: number }[])[0];
+        if (!slot || slot.booked >= slot.capacity) return { status: 409, body: { error: { code: 'SLOT_FULL' } } };
+        const id = newId();
+        await db.query('INSERT INTO bench_naive_bookings (id, slot_id, user_id) VALUES (?, ?, ?)', [id, slotId, userId]);
+        await db.query('UPDATE delivery_slots SET booked = ? WHERE id = ?', [slot.booked + 1, slotId]);
+        return { status: 201, body: { id } };
       } catch (err) {
         return { status: 503, body: { error: String((err as Error).message).slice(0, 200) } };
       }

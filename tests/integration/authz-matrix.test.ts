@@ -38,6 +38,8 @@ const STORE: Row = ['401', '403', '403', 'ok', 'ok', '403'];
 const ADMIN: Row = ['401', '403', '403', '403', '403', 'ok'];
 const LEADER: Row = ['401', '403', 'ok', '403', '403', '403'];
 const WECHAT_PAY: Row = ['signed', 'signed', 'signed', 'signed', 'signed', 'signed'];
+/** Technicians only: none of the roles above holds it (the delivery tests sign one in). */
+const TECHNICIAN: Row = ['401', '403', '403', '403', '403', '403'];
 /** Store owners, and the grid managers and admins who oversee stores (read-only for them). */
 const OVERSEE: Row = ['401', '403', '403', 'ok', 'ok', 'ok'];
 
@@ -90,6 +92,8 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'GET /api/v1/orders':                            { row: USER, note: 'API.md: the caller\'s own orders' },
   'GET /api/v1/orders/{id}':                       { row: USER, note: 'API.md: the caller\'s own orders' },
   'POST /api/v1/orders/{id}/cancel':               { row: USER, note: 'API.md: the caller\'s own orders' },
+  'POST /api/v1/orders/preview':                   { row: USER, note: 'API.md: the body of POST /orders, no side effects' },
+  'POST /api/v1/orders/{id}/reschedule':           { row: USER, note: 'API.md: the caller\'s own delivery orders' },
   'GET /api/v1/store/pickups':                     { row: STORE, note: 'API.md: (store_owner)' },
   'POST /api/v1/store/pickups/verify':             { row: STORE, note: 'API.md: (store_owner), own stores' },
   'POST /api/v1/store/pickups/{orderId}/confirm':  { row: STORE, note: 'API.md: (store_owner), own stores' },
@@ -125,6 +129,22 @@ const MATRIX: Record<string, { row: Row; note: string }> = {
   'GET /api/v1/photos/{file}':                     { row: PUBLIC, note: 'not in API.md; the signed URL is the permission (an <image> sends no token)' },
   'POST /api/v1/admin/grid-managers':              { row: ADMIN, note: 'API.md: appointed by an admin' },
   'GET /api/v1/admin/grid-managers':               { row: ADMIN, note: 'not in API.md; admin prefix' },
+  // delivery
+  'GET /api/v1/stores/{id}/service-area':          { row: PUBLIC, note: 'API.md: public' },
+  'GET /api/v1/stores/{id}/slots':                 { row: PUBLIC, note: 'API.md: public' },
+  'POST /api/v1/store/slots/capacity':             { row: STORE, note: 'not in API.md; the owner sets a window\'s capacity, own stores only' },
+  'POST /api/v1/me/addresses':                     { row: USER, note: 'API.md' },
+  'GET /api/v1/me/addresses':                      { row: USER, note: 'API.md: the caller\'s own' },
+  'DELETE /api/v1/me/addresses/{id}':              { row: USER, note: 'API.md: the caller\'s own (another\'s: 404)' },
+  'POST /api/v1/store/technicians':                { row: STORE, note: 'API.md: (store_owner)' },
+  'GET /api/v1/store/technicians':                 { row: STORE, note: 'API.md: (store_owner)' },
+  'GET /api/v1/store/appointments':                { row: STORE, note: 'API.md: (store_owner)' },
+  'POST /api/v1/store/appointments/{id}/assign':   { row: STORE, note: 'API.md: (store_owner)' },
+  'GET /api/v1/technician/tasks':                  { row: TECHNICIAN, note: 'API.md: (technician)' },
+  'POST /api/v1/technician/tasks/{id}/depart':     { row: TECHNICIAN, note: 'API.md: the assigned technician' },
+  'POST /api/v1/technician/tasks/{id}/arrive':     { row: TECHNICIAN, note: 'API.md: the assigned technician' },
+  'POST /api/v1/technician/tasks/{id}/no-show':    { row: TECHNICIAN, note: 'API.md: the assigned technician' },
+  'POST /api/v1/technician/tasks/{id}/complete':   { row: TECHNICIAN, note: 'API.md: the assigned technician' },
 };
 
 /**
@@ -261,13 +281,18 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
         .replace('/tickets/{id}', '/tickets/01AUTHZNOSUCHTICKET0000000')
         .replace('/grid/stores/{id}', '/grid/stores/DEMO-001')
         .replace('/store/reminders/{id}', '/store/reminders/01AUTHZNOSUCHREMINDER00000')
-        .replace('/photos/{file}', '/photos/01AUTHZNOSUCHPH0T000000000.jpg');
+        .replace('/photos/{file}', '/photos/01AUTHZNOSUCHPH0T000000000.jpg')
+        .replace('/me/addresses/{id}', '/me/addresses/01AUTHZNOSUCHADDRESS000000')
+        .replace('/store/appointments/{id}', '/store/appointments/01AUTHZNOSUCHVISIT00000000')
+        .replace('/technician/tasks/{id}', '/technician/tasks/01AUTHZNOSUCHVISIT00000000');
     const QUERY: Record<string, string> = {
       'GET /api/v1/regions/search': '?q=%E6%B8%85%E8%8B%91',
       'GET /api/v1/stores/nearby': '?lat=38.87&lng=115.46',
       'GET /api/v1/stores': '?region=130608',
       'GET /api/v1/group-buys': '?storeId=DEMO-001',
       'GET /api/v1/photos/{file}': '?exp=1999999999&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      'GET /api/v1/store/appointments': `?date=${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)}`,
+      'GET /api/v1/technician/tasks': `?date=${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)}`,
     };
     const BODY: Record<string, () => unknown> = {
       'POST /api/v1/auth/wechat/login': () => ({ code: `test_authz_login.${randomBytes(4).toString('hex')}` }),
@@ -283,6 +308,8 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/trade-in/quotes': () => QUOTE,
       'POST /api/v1/admin/trade-in/rules': () => rules ?? {},
       'POST /api/v1/orders': () => ({ storeId: 'DEMO-001', items: [{ skuId: 'TV-KONKA-1-A', units: 1 }] }),
+      'POST /api/v1/orders/preview': () => ({ storeId: 'DEMO-001', items: [{ skuId: 'TV-KONKA-1-A', units: 1 }] }),
+      'POST /api/v1/orders/{id}/reschedule': () => ({ slotId: '01AUTHZNOSUCHSLOT000000000' }),
       'POST /api/v1/store/pickups/verify': () => ({ code: '00000000' }),
       'POST /api/v1/store/pickups/{orderId}/confirm': () => ({ code: '00000000', paymentMethod: 'cash' }),
       'POST /api/v1/me/appliances': () => ({ category: 'tv', brand: '海信', ageYears: 3 }),
@@ -295,6 +322,11 @@ describe('authorization matrix over every operation of the OpenAPI document', ()
       'POST /api/v1/store/tickets/{id}/refund': () => ({ amountFen: 100, method: 'cash' }),
       'POST /api/v1/store/reminders/{id}/called': () => ({ note: '已回访' }),
       'POST /api/v1/store/tickets/{id}/wall': () => ({ approve: true }),
+      'POST /api/v1/store/slots/capacity': () => ({ storeId: 'DEMO-001', date: new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10), window: 'evening', capacity: 3 }),
+      'POST /api/v1/store/technicians': () => ({ storeId: 'DEMO-001', userId: '01AUTHZNOSUCHUSER000000000', name: '孙师傅', phone: '13600001111' }),
+      'POST /api/v1/store/appointments/{id}/assign': () => ({ technicianId: '01AUTHZNOSUCHTECHNICIAN000' }),
+      'POST /api/v1/technician/tasks/{id}/complete': () => ({ deliveryCode: '000000', paymentMethod: 'cash' }),
+      'POST /api/v1/me/addresses': () => ({ villageCode: '130608100201', detail: '三街 5 号', contactName: '李大爷', phone: '13800001111' }),
       'POST /api/v1/admin/grid-managers': () => ({ userId: '01DEMO0GR1DMANAGER00000000', storeIds: ['DEMO-001', 'DEMO-002'] }),
     };
 

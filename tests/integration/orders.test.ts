@@ -64,7 +64,10 @@ describe('placing an order', () => {
     const before = await available('AC-GREE-1-A');
     const res = await order(villager, { storeId: 'DEMO-001', items: [{ skuId: 'AC-GREE-1-A', units: 2 }] });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), status: 'awaiting_pickup', pickupCode: expect.stringMatching(/^\d{8}$/), price: { itemsFen: 599800, couponFen: 0, tradeInFen: 0, payableFen: 599800 }, paymentMode: 'on_pickup' });
+    expect(res.body).toEqual({
+      id: expect.any(String), status: 'awaiting_pickup', fulfilment: 'pickup', pickupCode: expect.stringMatching(/^\d{8}$/), deliveryCode: null, appointment: null,
+      price: { itemsFen: 599800, couponFen: 0, tradeInFen: 0, payableFen: 599800, deliveryFen: 0, installFen: 0, haulAwayFen: 0, remoteFen: 0 }, paymentMode: 'on_pickup',
+    });
     expect(await available('AC-GREE-1-A')).toBe(before - 2);
     const mine = await t.http.get(`/api/v1/orders/${res.body.id}`).set(auth(villager));
     expect(mine.body).toMatchObject({ status: 'awaiting_pickup', pickupCode: res.body.pickupCode, store: { id: 'DEMO-001' }, items: [{ skuId: 'AC-GREE-1-A', units: 2, unitPriceFen: 299900 }] });

@@ -146,7 +146,7 @@ describe('on an order, and at the store', () => {
     const q = await quote(token, GREE_AC);
     const res = await order(token, { storeId: 'DEMO-001', items: [{ skuId: AC_SKU, units: 1 }], tradeInQuoteId: q.body.id });
     expect(res.status).toBe(201);
-    expect(res.body.price).toEqual({ itemsFen: 299_900, couponFen: 0, tradeInFen: 49_376, payableFen: 250_524 });
+    expect(res.body.price).toMatchObject({ itemsFen: 299_900, couponFen: 0, tradeInFen: 49_376, payableFen: 250_524 });
     expect(await quoteRow(q.body.id)).toMatchObject({ orderId: res.body.id, creditFen: 49_376 });
     const [orders] = await t.deps.db.query('SELECT trade_in_quote_id AS q, trade_in_fen AS f FROM orders WHERE id = ?', [res.body.id]);
     expect(orders).toEqual([{ q: q.body.id, f: 49_376 }]);
@@ -201,7 +201,7 @@ describe('on an order, and at the store', () => {
     await t.deps.db.query('UPDATE skus SET price_fen = 20000 WHERE id = ?', [sku.id]);
     const res = await order(token, { storeId: 'DEMO-001', items: [{ skuId: sku.id, units: 1 }], tradeInQuoteId: q.body.id });
     expect(res.status).toBe(201);
-    expect(res.body.price).toEqual({ itemsFen: 20_000, couponFen: 0, tradeInFen: 6_000, payableFen: 14_000 });
+    expect(res.body.price).toMatchObject({ itemsFen: 20_000, couponFen: 0, tradeInFen: 6_000, payableFen: 14_000 });
   });
 
   it('when a coupon and a trade-in are on one order, then both are taken off and the payable amount is never below zero', async () => {
@@ -211,7 +211,7 @@ describe('on an order, and at the store', () => {
     const q = await quote(token, GREE_AC);
     const res = await order(token, { storeId: 'DEMO-001', items: [{ skuId: AC_SKU, units: 1 }], tradeInQuoteId: q.body.id, couponId: claim.body.coupon.id });
     expect(res.status).toBe(201);
-    expect(res.body.price).toEqual({ itemsFen: 299_900, couponFen: 10_000, tradeInFen: 49_376, payableFen: 240_524 });
+    expect(res.body.price).toMatchObject({ itemsFen: 299_900, couponFen: 10_000, tradeInFen: 49_376, payableFen: 240_524 });
   });
 
   it('when the store owner records "fair" at pickup, then the credit is recomputed with the quote’s version, the payable changes, the audit has the difference and the buyer sees it', async () => {
@@ -233,7 +233,7 @@ describe('on an order, and at the store', () => {
     expect(await quoteRow(q.body.id)).toMatchObject({ finalFen: 42_464, cond: 'fair' });
     const mine = await t.http.get(`/api/v1/orders/${placed.body.id}`).set(auth(token));
     expect(mine.body.status).toBe('picked_up');
-    expect(mine.body.price).toEqual({ itemsFen: 299_900, couponFen: 0, tradeInFen: 42_464, payableFen: 257_436 });
+    expect(mine.body.price).toMatchObject({ itemsFen: 299_900, couponFen: 0, tradeInFen: 42_464, payableFen: 257_436 });
     const [audit] = await t.deps.db.query("SELECT detail FROM order_audit WHERE order_id = ? AND action = 'confirm_pickup'", [placed.body.id]);
     expect(JSON.parse((audit as { detail: string }[])[0].detail).tradeIn).toMatchObject({ quotedFen: 49_376, finalFen: 42_464, differenceFen: -6_912 });
     const seen = await t.http.get(`/api/v1/trade-in/quotes/${q.body.id}`).set(auth(token));

@@ -4,7 +4,7 @@ import { broadcastEviction, endSessionRecord, insertSession, issueToken, listenF
 import type { Db } from './db';
 import { unauthenticated } from './errors';
 
-export const ROLES = ['villager', 'leader', 'store_owner', 'grid_manager', 'admin'] as const;
+export const ROLES = ['villager', 'leader', 'store_owner', 'technician', 'grid_manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type AuthUser = { id: string; nickname: string; roles: Role[]; storeIds: string[]; openid?: string | null };

@@ -103,8 +103,10 @@ export const configSchema = z
         loginPerIdentity: rateLimit, loginPerCode: rateLimit, loginPerAddress: rateLimit,
         // Failed pickup-code look-ups only (a success gives its point back): per owner account, consecutive; per store.
         pickupVerifyFailuresPerOwner: rateLimit, pickupVerifyFailuresPerStore: rateLimit,
-        // Order creation per buyer (hoarding).
-        orderPerUser: rateLimit,
+        // Wrong delivery codes at the door, as pickup codes: per technician, consecutive; per store.
+        deliveryCodeFailuresPerTechnician: rateLimit, deliveryCodeFailuresPerStore: rateLimit,
+        // Order creation per buyer (hoarding); price previews per buyer.
+        orderPerUser: rateLimit, orderPreviewPerUser: rateLimit,
         // Anonymous calls of public routes (stores, products, regions…) per address: sized for a village behind a carrier NAT.
         publicPerAddress: rateLimit })
       .strict(),
@@ -122,6 +124,20 @@ export const configSchema = z
       })
       .strict(),
     orders: z.object({ expireAfterDays: z.number().positive(), sweepIntervalMs: z.number().int().positive() }).strict(),
+    /** Delivery appointments (送装一体): config/README.md. */
+    delivery: z
+      .object({
+        /** A new slot's capacity per window, until the owner sets it. */
+        slotCapacity: z.object({ morning: z.number().int().min(0), afternoon: z.number().int().min(0), evening: z.number().int().min(0) }).strict(),
+        /** How many days ahead slots are offered (today included). */
+        daysAhead: z.number().int().min(1).max(60),
+        /** A slot takes bookings until this many minutes before its window starts. */
+        bookBeforeMinutes: z.number().int().min(0),
+        /** A visit may be moved this many times, and not within rescheduleCutoffMinutes of its window. */
+        maxReschedules: z.number().int().min(0),
+        rescheduleCutoffMinutes: z.number().int().min(0),
+      })
+      .strict(),
     groupBuy: z
       .object({
         minDeadlineSeconds: z.number().int().positive(),

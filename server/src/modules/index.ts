@@ -12,9 +12,10 @@ import { storesModule } from './stores/routes';
 import { tradeInModule } from './trade-in/routes';
 import { paymentsModule } from './payments/routes';
 import { afterSalesModule } from './after-sales/routes';
+import { deliveryModule } from './delivery/routes';
 
 /** A capability: it adds its routes to `api` (under /api/v1) or `root`. */
 export type Module = { name: string; register: (r: { root: Router; api: Router; deps: Deps }) => void };
 
 // One line per capability. The OpenAPI document is generated from what these register.
-export const modules: Module[] = [opsModule, authModule, catalogueModule, ordersModule, couponsModule, tradeInModule, regionsModule, storesModule, leadersModule, groupBuysModule, afterSalesModule, paymentsModule];
+export const modules: Module[] = [opsModule, authModule, catalogueModule, ordersModule, couponsModule, tradeInModule, regionsModule, storesModule, leadersModule, groupBuysModule, afterSalesModule, paymentsModule, deliveryModule];

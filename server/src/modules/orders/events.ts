@@ -4,10 +4,10 @@ import type { Statement } from '../../lib/db';
 
 /**
  * What the orders module tells other capabilities, through the outbox, in the transaction of the
- * change: `order.created`, `order.picked_up`, `order.cancelled`, `order.expired`. Payload fields
+ * change: `order.created`, `order.picked_up`, `order.delivered`, `order.cancelled`, `order.expired`. Payload fields
  * are additive; subscribers read only what they need.
  */
-export type OrderEventType = 'order.created' | 'order.picked_up' | 'order.cancelled' | 'order.expired';
+export type OrderEventType = 'order.created' | 'order.picked_up' | 'order.delivered' | 'order.cancelled' | 'order.expired';
 
 export type OrderEventItem = { skuId: string; productId: string; category: string; brand: string; name: string; spec: string; units: number; unitPriceFen: number };
 

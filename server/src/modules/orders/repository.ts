@@ -7,6 +7,7 @@ export type OrderRow = {
   couponId: string | null; tradeInQuoteId: string | null; itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number;
   pickupCode: string; paymentMethod: string | null; createdAt: Date; expiresAt: Date; pickedUpAt: Date | null; closedAt: Date | null;
   paymentMode: 'on_pickup' | 'online'; paidAt: Date | null;
+  fulfilment: 'pickup' | 'delivery'; deliveryFen: number; installFen: number; haulAwayFen: number; remoteFen: number;
   storeName: string; storeAddress: string; storePhone: string; buyerNickname: string;
 };
 
@@ -16,23 +17,28 @@ const ORDER_SELECT = `SELECT o.id, o.user_id AS userId, o.store_id AS storeId, o
   o.proxy_member_id AS proxyMemberId, o.coupon_id AS couponId, o.trade_in_quote_id AS tradeInQuoteId, o.items_fen AS itemsFen,
   o.coupon_fen AS couponFen, o.trade_in_fen AS tradeInFen, o.payable_fen AS payableFen, o.pickup_code AS pickupCode,
   o.payment_method AS paymentMethod, o.created_at AS createdAt, o.expires_at AS expiresAt, o.picked_up_at AS pickedUpAt,
-  o.closed_at AS closedAt, o.payment_mode AS paymentMode, o.paid_at AS paidAt, s.name AS storeName, s.address AS storeAddress, s.phone AS storePhone, u.nickname AS buyerNickname
+  o.closed_at AS closedAt, o.payment_mode AS paymentMode, o.paid_at AS paidAt,
+  o.fulfilment, o.delivery_fen AS deliveryFen, o.install_fen AS installFen, o.haul_away_fen AS haulAwayFen, o.remote_fen AS remoteFen, s.name AS storeName, s.address AS storeAddress, s.phone AS storePhone, u.nickname AS buyerNickname
   FROM orders o JOIN stores s ON s.id = o.store_id JOIN users u ON u.id = o.user_id`;
 
 type NewOrderRow = {
   id: string; userId: string; storeId: string; source: string; groupBuyId: string | null; groupBuyMemberId: string | null; proxyMemberId: string | null;
   couponId: string | null; tradeInQuoteId: string | null; itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number; pickupCode: string; expiresAt: Date;
   paymentMode: 'on_pickup' | 'online';
+  status: 'awaiting_pickup' | 'awaiting_delivery'; fulfilment: 'pickup' | 'delivery';
+  deliveryFen: number; installFen: number; haulAwayFen: number; remoteFen: number;
 };
-
 
 export function insertOrderStatement(o: NewOrderRow): { sql: string; values: unknown[] } {
   return {
     sql: `INSERT INTO orders (id, user_id, store_id, status, source, group_buy_id, group_buy_member_id, proxy_member_id, coupon_id, trade_in_quote_id,
-       items_fen, coupon_fen, trade_in_fen, payable_fen, pickup_code, open_pickup_code, expires_at, payment_mode)
-     VALUES (?, ?, ?, 'awaiting_pickup', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    values: [o.id, o.userId, o.storeId, o.source, o.groupBuyId, o.groupBuyMemberId, o.proxyMemberId, o.couponId, o.tradeInQuoteId,
-      o.itemsFen, o.couponFen, o.tradeInFen, o.payableFen, o.pickupCode, o.pickupCode, o.expiresAt, o.paymentMode],
+       items_fen, coupon_fen, trade_in_fen, payable_fen, pickup_code, open_pickup_code, expires_at, payment_mode,
+       fulfilment, delivery_fen, install_fen, haul_away_fen, remote_fen)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    // A delivery order is never handed over at the counter: it holds no open pickup code.
+    values: [o.id, o.userId, o.storeId, o.status, o.source, o.groupBuyId, o.groupBuyMemberId, o.proxyMemberId, o.couponId, o.tradeInQuoteId,
+      o.itemsFen, o.couponFen, o.tradeInFen, o.payableFen, o.pickupCode, o.status === 'awaiting_pickup' ? o.pickupCode : null, o.expiresAt, o.paymentMode,
+      o.fulfilment, o.deliveryFen, o.installFen, o.haulAwayFen, o.remoteFen],
   };
 }
 
@@ -156,20 +162,27 @@ export async function openOwnOrderIds(db: Db, userId: string): Promise<string[]>
 export type CloseGuard = { userId?: string; unpaidOnlineCreatedBefore?: Date };
 
 /**
- * Moves an order out of awaiting_pickup exactly once; false when it was not awaiting pickup (or not
- * the caller's). An expiry is either the order's own (expires_at passed) or, for an online order
- * never paid, its pay window (`unpaidOnlineCreatedBefore`).
+ * Moves an order out of awaiting_pickup or awaiting_delivery exactly once: the state it left, or
+ * null when it was in neither (or not the caller's). An expiry is either the order's own
+ * (expires_at passed) or, for an online order never paid, its pay window (`unpaidOnlineCreatedBefore`).
  */
-export async function closeOrder(conn: PoolConnection, id: string, to: 'cancelled' | 'expired', guard: CloseGuard): Promise<boolean> {
+export async function closeOrder(conn: PoolConnection, id: string, to: 'cancelled' | 'expired', guard: CloseGuard): Promise<'awaiting_pickup' | 'awaiting_delivery' | null> {
   const cond = allOf([
     ['id = ?', id],
-    ["status = 'awaiting_pickup'"],
+    [`status IN (${OPEN_STATES})`],
     guard.userId && ['user_id = ?', guard.userId],
     guard.unpaidOnlineCreatedBefore && ["payment_mode = 'online' AND paid_at IS NULL AND created_at <= ?", guard.unpaidOnlineCreatedBefore],
     !guard.unpaidOnlineCreatedBefore && to === 'expired' && ['expires_at <= NOW(3)'],
   ]);
   const [r] = await conn.query(`UPDATE orders SET status = ?, open_pickup_code = NULL, closed_at = NOW(3) WHERE ${cond.sql}`, [to, ...cond.values]);
-  return (r as { affectedRows: number }).affectedRows === 1;
+  if ((r as { affectedRows: number }).affectedRows !== 1) return null;
+  const [rows] = await conn.query('SELECT fulfilment FROM orders WHERE id = ?', [id]);
+  return (rows as { fulfilment: string }[])[0].fulfilment === 'delivery' ? 'awaiting_delivery' : 'awaiting_pickup';
+}
+
+/** A delivery order's expiry follows its visit's window when the visit is moved. */
+export async function setExpiry(conn: PoolConnection, id: string, expiresAt: Date): Promise<void> {
+  await conn.query("UPDATE orders SET expires_at = ? WHERE id = ? AND status = 'awaiting_delivery'", [expiresAt, id]);
 }
 
 /**
@@ -209,13 +222,41 @@ export async function markPickedUp(conn: PoolConnection, h: { id: string; ownerI
   return (r as { affectedRows: number }).affectedRows === 1;
 }
 
+/**
+ * A delivery order handed over at the door, exactly once: only while awaiting delivery, with the
+ * inspection when it carries a trade-in, and `prepaid` exactly when it was paid online.
+ */
+export async function markDelivered(conn: PoolConnection, h: { id: string; paymentMethod: string; inspected: boolean }): Promise<boolean> {
+  const [r] = await conn.query(
+    `UPDATE orders SET status = 'delivered', picked_up_at = NOW(3), payment_method = ?
+     WHERE id = ? AND status = 'awaiting_delivery' AND (trade_in_quote_id IS NULL OR ?) AND (? = 'prepaid') = (paid_at IS NOT NULL)`,
+    [h.paymentMethod, h.id, h.inspected, h.paymentMethod],
+  );
+  return (r as { affectedRows: number }).affectedRows === 1;
+}
+
+/** The order's state as last committed, locked: what a refused handover inside a transaction explains itself by. */
+export async function orderStateForUpdate(conn: PoolConnection, id: string): Promise<{ status: string; paidAt: Date | null } | null> {
+  const [rows] = await conn.query('SELECT status, paid_at AS paidAt FROM orders WHERE id = ? FOR UPDATE', [id]);
+  return (rows as { status: string; paidAt: Date | null }[])[0] ?? null;
+}
+
 export async function setTradeInCredit(conn: PoolConnection, id: string, tradeInFen: number): Promise<void> {
-  await conn.query('UPDATE orders SET trade_in_fen = ?, payable_fen = GREATEST(0, items_fen - coupon_fen - ?) WHERE id = ?', [tradeInFen, tradeInFen, id]);
+  await conn.query(
+    'UPDATE orders SET trade_in_fen = ?, payable_fen = GREATEST(0, items_fen - coupon_fen - ?) + delivery_fen + install_fen + haul_away_fen + remote_fen WHERE id = ?',
+    [tradeInFen, tradeInFen, id],
+  );
 }
 
 export async function dueForExpiry(db: Db, limit: number): Promise<string[]> {
-  const [rows] = await db.query("SELECT id FROM orders WHERE status = 'awaiting_pickup' AND expires_at <= NOW(3) ORDER BY expires_at LIMIT ?", [limit]);
-  return (rows as { id: string }[]).map((r) => r.id);
+  // One range of the (status, expires_at) index per open state: no sort of a large table.
+  const ids: string[] = [];
+  for (const status of ['awaiting_pickup', 'awaiting_delivery']) {
+    const [rows] = await db.query('SELECT id FROM orders WHERE status = ? AND expires_at <= NOW(3) ORDER BY expires_at LIMIT ?', [status, limit - ids.length]);
+    ids.push(...(rows as { id: string }[]).map((r) => r.id));
+    if (ids.length >= limit) break;
+  }
+  return ids;
 }
 
 export async function insertAudit(conn: PoolConnection | Db, e: Parameters<typeof insertAuditStatement>[0]): Promise<void> {

@@ -1,8 +1,20 @@
 import type { Module } from '../index';
 import { API_BASE, defineRoute, listOf } from '../../lib/http';
 import { consumeRateLimit } from '../../lib/rate-limit';
-import { ConfirmBody, CreateOrderBody, IdParams, Order, OrderIdParams, OrdersQuery, PlacedOrder, VerifyBody, ConfirmedOrder, CounterOrder, CounterOrders } from './schemas';
-import { cancelOrder, confirmPickup, createOrder, getMyOrder, listMyOrders, listStorePickups, verifyPickupCode } from './service';
+import { ConfirmBody, CreateOrderBody, IdParams, Order, OrderIdParams, OrderPreview, OrdersQuery, PlacedOrder, RescheduleBody, VerifyBody, ConfirmedOrder, CounterOrder, CounterOrders } from './schemas';
+import { cancelOrder, confirmPickup, createOrder, getMyOrder, listMyOrders, listStorePickups, previewOrder, rescheduleOrder, verifyPickupCode } from './service';
+
+/** What placing an order can be refused with, besides the common answers (POST /orders and its preview). */
+const PLACEMENT_ERRORS = [
+  { status: 404, code: 'NOT_FOUND' },
+  { status: 409, code: 'INSUFFICIENT_STOCK' },
+  { status: 409, code: 'COUPON_NOT_APPLICABLE' },
+  { status: 409, code: 'QUOTE_EXPIRED' },
+  { status: 409, code: 'QUOTE_ALREADY_USED' }, { status: 409, code: 'TRADE_IN_NOT_APPLICABLE' },
+  { status: 409, code: 'OPEN_UNITS_LIMIT' },
+  { status: 409, code: 'SLOT_FULL' }, { status: 409, code: 'OUT_OF_SERVICE_AREA' },
+  { status: 429, code: 'RATE_LIMITED' },
+];
 
 export const ordersModule: Module = {
   name: 'orders',
@@ -10,23 +22,14 @@ export const ordersModule: Module = {
     defineRoute(api, API_BASE, {
       method: 'post',
       path: '/orders',
-      summary: 'Place an order for pickup at a store (pay at pickup); header Idempotency-Key required',
+      summary: 'Place an order for pickup at a store, or for delivery (送装一体) in a slot of the store; header Idempotency-Key required',
       tags: ['orders'],
       access: 'user',
       body: CreateOrderBody,
       response: PlacedOrder,
       status: 201,
       idempotent: 'required',
-      errors: [
-        { status: 404, code: 'NOT_FOUND' },
-        { status: 409, code: 'INSUFFICIENT_STOCK' },
-        { status: 409, code: 'COUPON_NOT_APPLICABLE' },
-        { status: 409, code: 'QUOTE_EXPIRED' },
-        { status: 409, code: 'QUOTE_ALREADY_USED' }, { status: 409, code: 'TRADE_IN_NOT_APPLICABLE' },
-        { status: 409, code: 'OPEN_UNITS_LIMIT' },
-        { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
-        { status: 429, code: 'RATE_LIMITED' },
-      ],
+      errors: [...PLACEMENT_ERRORS, { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' }],
       handler: async ({ body, user, ctx }) => {
         await consumeRateLimit(deps, 'orderPerUser', user!.id);
         const result = await createOrder(deps, user!, ctx.get('idempotency-key'), body);
@@ -34,6 +37,22 @@ export const ordersModule: Module = {
         ctx.body = result.body;
         return result.body;
       },
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/orders/preview',
+      summary: 'The price the order would have (with every delivery fee), or the refusal it would get; nothing is kept (no order, stock, coupon or slot place)',
+      tags: ['orders'], access: 'user', body: CreateOrderBody, response: OrderPreview, errors: PLACEMENT_ERRORS,
+      handler: async ({ body, user }) => {
+        await consumeRateLimit(deps, 'orderPreviewPerUser', user!.id);
+        return previewOrder(deps, user!, body);
+      },
+    });
+    defineRoute(api, API_BASE, {
+      method: 'post', path: '/orders/:id/reschedule',
+      summary: "Move my delivery order's visit to another slot of the store: at most twice, not within 2 h of the window (409 RESCHEDULE_NOT_ALLOWED); the old place is given back once",
+      tags: ['orders'], access: 'user', params: IdParams, body: RescheduleBody, response: Order,
+      errors: [{ status: 404, code: 'NOT_FOUND' }, { status: 409, code: 'SLOT_FULL' }, { status: 409, code: 'RESCHEDULE_NOT_ALLOWED' }],
+      handler: ({ params, body, user }) => rescheduleOrder(deps, user!, params.id, body.slotId),
     });
     defineRoute(api, API_BASE, {
       method: 'get', path: '/orders', summary: 'My orders', tags: ['orders'], access: 'user', query: OrdersQuery,
@@ -45,7 +64,7 @@ export const ordersModule: Module = {
       handler: ({ params, user }) => getMyOrder(deps, user!, params.id),
     });
     defineRoute(api, API_BASE, {
-      method: 'post', path: '/orders/:id/cancel', summary: 'Cancel my order while it awaits pickup (units, coupon and quote are given back)', tags: ['orders'],
+      method: 'post', path: '/orders/:id/cancel', summary: "Cancel my order while it awaits pickup or delivery (units, coupon, quote and the visit's slot place are given back, once)", tags: ['orders'],
       access: 'user', params: IdParams, response: Order, errors: [{ status: 409, code: 'ORDER_NOT_CANCELLABLE' }],
       handler: ({ params, user }) => cancelOrder(deps, user!, params.id),
     });

@@ -1,4 +1,5 @@
 import { z, ListQuery, listOf } from '../../lib/http';
+import { Appointment, Fulfilment } from '../delivery/schemas';
 
 const Id = z.string().min(1).max(40);
 
@@ -10,17 +11,23 @@ export const CreateOrderBody = z
     tradeInQuoteId: Id.nullable().optional(),
     /** on_pickup (default): at the counter or on delivery; online: WeChat Pay before pickup (POST /orders/:id/pay). */
     payment: z.enum(['on_pickup', 'online']).optional(),
+    /** pickup (default) at the store, or delivery (送装一体) to one of the buyer's addresses in a slot of the store. */
+    fulfilment: Fulfilment.optional(),
   })
   .strict()
   .openapi('CreateOrderBody');
 
 export const PaymentMode = z.enum(['on_pickup', 'online']);
 
-export const OrderStatus = z.enum(['awaiting_pickup', 'picked_up', 'cancelled', 'expired', 'refunded']);
+export const OrderStatus = z.enum(['awaiting_pickup', 'awaiting_delivery', 'picked_up', 'delivered', 'cancelled', 'expired', 'refunded']);
 
 export const OrdersQuery = ListQuery.extend({ status: OrderStatus.optional() }).strict();
 
-export const Price = z.object({ itemsFen: z.number().int(), couponFen: z.number().int(), tradeInFen: z.number().int(), payableFen: z.number().int() });
+/** payableFen = max(0, itemsFen − couponFen − tradeInFen) + the delivery order's fees (0 for pickup). */
+export const Price = z.object({
+  itemsFen: z.number().int(), couponFen: z.number().int(), tradeInFen: z.number().int(), payableFen: z.number().int(),
+  deliveryFen: z.number().int(), installFen: z.number().int(), haulAwayFen: z.number().int(), remoteFen: z.number().int(),
+}).openapi('Price');
 
 export const Order = z
   .object({
@@ -29,6 +36,9 @@ export const Order = z
     source: z.enum(['direct', 'group_buy']),
     groupBuyId: z.string().nullable(),
     pickupCode: z.string().nullable().describe("the buyer's own orders while awaiting pickup; null elsewhere"),
+    fulfilment: z.enum(['pickup', 'delivery']),
+    deliveryCode: z.string().nullable().describe("a delivery order's 6-digit code for the technician: the buyer's own open delivery orders only; null elsewhere"),
+    appointment: Appointment.nullable().describe("a delivery order's visit; null for pickup"),
     price: Price,
     items: z.array(z.object({ skuId: z.string(), productId: z.string(), productName: z.string(), spec: z.string(), category: z.string(), units: z.number().int(), unitPriceFen: z.number().int() })),
     store: z.object({ id: z.string(), name: z.string(), address: z.string(), phone: z.string() }),
@@ -55,7 +65,24 @@ export const ConfirmedOrder = Order.extend({
   tradeIn: z.object({ quotedFen: z.number().int(), finalFen: z.number().int(), differenceFen: z.number().int() }).nullable(),
 }).openapi('ConfirmedPickup');
 
-export const PlacedOrder = z.object({ id: z.string(), status: z.literal('awaiting_pickup'), pickupCode: z.string(), price: Price, paymentMode: PaymentMode }).openapi('PlacedOrder');
+export const PlacedOrder = z
+  .object({
+    id: z.string(),
+    status: z.enum(['awaiting_pickup', 'awaiting_delivery']),
+    fulfilment: z.enum(['pickup', 'delivery']),
+    /** The pickup code of a pickup order; null for delivery. */
+    pickupCode: z.string().nullable(),
+    /** A delivery order's 6-digit code, shown to the buyer only; null for pickup. */
+    deliveryCode: z.string().nullable(),
+    appointment: Appointment.nullable(),
+    price: Price,
+    paymentMode: PaymentMode,
+  })
+  .openapi('PlacedOrder');
+
+export const OrderPreview = z.object({ price: Price, paymentMode: PaymentMode, fulfilment: z.enum(['pickup', 'delivery']) }).openapi('OrderPreview');
+
+export { RescheduleBody } from '../delivery/schemas';
 
 export const IdParams = z.object({ id: z.string().min(1).max(40) }).strict();
 export const OrderIdParams = z.object({ orderId: z.string().min(1).max(40) }).strict();

@@ -13,6 +13,7 @@ import type { OrderLine, TradeInInspection } from './adjustments';
 import { limitFailures, type FailureBudget } from '../../lib/rate-limit';
 import * as repo from './repository';
 import { orderCreatedStatement, publishOrderEvent } from './events';
+import { bookVisit, releaseVisit, rescheduleVisit, visitsOfOrders, type DeliveryRequest, type VisitOfOrder, type AppointmentView } from '../delivery/booking';
 
 /**
  * Orders, paid at pickup (到店付). The story of an order: stock is reserved where it is kept (a
@@ -34,10 +35,15 @@ export type PlaceOrderInput = {
   proxyMemberId?: string;
   /** online: paid through WeChat Pay before pickup (payments module); an order with nothing to pay is paid at pickup. */
   paymentMode?: 'on_pickup' | 'online';
+  /** Delivered (送装一体) instead of picked up: a visit is booked in the same transaction (delivery module). */
+  delivery?: DeliveryRequest;
 };
 
-export type Price = { itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number };
-export type PlacedOrder = { id: string; status: 'awaiting_pickup'; pickupCode: string; price: Price; paymentMode: 'on_pickup' | 'online' };
+export type Price = { itemsFen: number; couponFen: number; tradeInFen: number; payableFen: number; deliveryFen: number; installFen: number; haulAwayFen: number; remoteFen: number };
+export type PlacedOrder = {
+  id: string; status: 'awaiting_pickup' | 'awaiting_delivery'; fulfilment: 'pickup' | 'delivery'; pickupCode: string | null; deliveryCode: string | null;
+  appointment: AppointmentView | null; price: Price; paymentMode: 'on_pickup' | 'online';
+};
 
 /** 8 digits from a CSPRNG: 10^8 codes, so an open order's code cannot be guessed in the few tries verification allows. */
 export function newPickupCode(): string {
@@ -106,21 +112,33 @@ export async function placeOrderInTx(
   const ctx = { conn, deps, userId: input.userId, orderId, lines, itemsFen, roomFen: itemsFen - floorFen, now: new Date() };
   const couponFen = input.couponId ? Math.min(ctx.roomFen, await couponAdjustment.apply(ctx, input.couponId)) : 0;
   const tradeInFen = input.tradeInQuoteId ? await tradeInAdjustment.apply({ ...ctx, roomFen: ctx.roomFen - couponFen }, input.tradeInQuoteId) : 0;
-  const payableFen = Math.max(0, itemsFen - couponFen - tradeInFen);
+  const visit = input.delivery ? await bookVisit(conn, deps, { ...input.delivery, userId: input.userId, storeId: input.storeId, orderId, lines }) : null;
+  const fees = visit?.fees ?? { deliveryFen: 0, installFen: 0, haulAwayFen: 0, remoteFen: 0 };
+  // Credits come off the goods only; the visit's fees are paid on top.
+  const payableFen = Math.max(0, itemsFen - couponFen - tradeInFen) + fees.deliveryFen + fees.installFen + fees.haulAwayFen + fees.remoteFen;
   const paymentMode = input.paymentMode === 'online' && payableFen > 0 ? 'online' : 'on_pickup';
-  const expiresAt = expiry(deps);
+  const status = visit ? 'awaiting_delivery' : 'awaiting_pickup';
+  // A delivery order waits for its visit, however far ahead: it expires that long after the window.
+  const expiresAt = visit ? new Date(visit.endsAt.getTime() + deps.config.orders.expireAfterDays * 86_400_000) : expiry(deps);
   for (let attempt = 0; ; attempt++) {
     const pickupCode = newPickupCode();
-    const placed: PlacedOrder = { id: orderId, status: 'awaiting_pickup', pickupCode, price: { itemsFen, couponFen, tradeInFen, payableFen }, paymentMode };
+    const placed: PlacedOrder = {
+      id: orderId, status, fulfilment: visit ? 'delivery' : 'pickup', pickupCode: visit ? null : pickupCode, deliveryCode: visit?.deliveryCode ?? null,
+      appointment: visit
+        ? { id: visit.appointmentId, slotId: visit.slotId, startsAt: visit.startsAt.toISOString(), endsAt: visit.endsAt.toISOString(), status: 'booked', technician: null, install: input.delivery!.install, haulAway: input.delivery!.haulAway, reschedules: 0 }
+        : null,
+      price: { itemsFen, couponFen, tradeInFen, payableFen, ...fees }, paymentMode,
+    };
     try {
       await batch(conn, [
         repo.insertOrderStatement({
           id: orderId, userId: input.userId, storeId: input.storeId, source: input.source, groupBuyId: input.groupBuyId ?? null,
           groupBuyMemberId: input.groupBuyMemberId ?? null, proxyMemberId: input.proxyMemberId ?? null, couponId: input.couponId ?? null,
           tradeInQuoteId: input.tradeInQuoteId ?? null, itemsFen, couponFen, tradeInFen, payableFen, pickupCode, expiresAt, paymentMode,
+          status, fulfilment: visit ? 'delivery' : 'pickup', ...fees,
         }),
         repo.insertItemsStatement(lines.map((l) => ({ orderId, skuId: l.skuId, productId: l.productId, productName: skus.get(l.skuId)!.productName, spec: skus.get(l.skuId)!.spec, category: l.category, units: l.units, unitPriceFen: l.unitPriceFen }))),
-        repo.insertAuditStatement({ orderId, actorUserId: input.userId, action: 'create', fromState: null, toState: 'awaiting_pickup', detail: { source: input.source } }),
+        repo.insertAuditStatement({ orderId, actorUserId: input.userId, action: 'create', fromState: null, toState: status, detail: { source: input.source, ...(visit ? { appointmentId: visit.appointmentId, slotId: visit.slotId } : {}) } }),
         orderCreatedStatement([{
           orderId, userId: input.userId, storeId: input.storeId, source: input.source, groupBuyId: input.groupBuyId ?? null, payableFen, paymentMethod: null,
           items: lines.map((l) => {
@@ -203,13 +221,36 @@ export async function placeGroupOrdersInTx(
 
 export const writeAudit = repo.insertAudit;
 
-type CreateOrderBody = { storeId: string; items: { skuId: string; units: number }[]; couponId?: string | null; tradeInQuoteId?: string | null; payment?: 'on_pickup' | 'online' };
+type CreateOrderBody = {
+  storeId: string; items: { skuId: string; units: number }[]; couponId?: string | null; tradeInQuoteId?: string | null; payment?: 'on_pickup' | 'online';
+  fulfilment?: { mode: 'pickup' } | ({ mode: 'delivery' } & DeliveryRequest);
+};
+
+const deliveryOf = (body: CreateOrderBody): DeliveryRequest | undefined =>
+  body.fulfilment?.mode === 'delivery' ? { addressId: body.fulfilment.addressId, slotId: body.fulfilment.slotId, install: body.fulfilment.install, haulAway: body.fulfilment.haulAway } : undefined;
 
 function requestHash(body: CreateOrderBody): string {
+  const delivery = deliveryOf(body);
   return createHash('sha256')
-    .update(JSON.stringify({ storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null, ...(body.payment === 'online' ? { payment: 'online' } : {}) }))
+    .update(JSON.stringify({
+      storeId: body.storeId, items: body.items, couponId: body.couponId ?? null, tradeInQuoteId: body.tradeInQuoteId ?? null,
+      ...(body.payment === 'online' ? { payment: 'online' } : {}), ...(delivery ? { delivery } : {}),
+    }))
     .digest('hex');
 }
+
+function checkItems(body: CreateOrderBody): void {
+  const seen = new Set<string>();
+  body.items.forEach((item, i) => {
+    if (seen.has(item.skuId)) throw validationFailed([{ path: `body.items.${i}.skuId`, message: 'each SKU once per order' }]);
+    seen.add(item.skuId);
+  });
+}
+
+const placeInput = (user: AuthUser, body: CreateOrderBody): PlaceOrderInput => ({
+  userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined,
+  source: 'direct', paymentMode: body.payment, delivery: deliveryOf(body),
+});
 
 async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null; id: string }, template: SubscribeTemplate, orderId: string, data: Record<string, { value: string }>) {
   const openid = typeof buyer === 'object' && buyer.openid !== undefined ? buyer.openid : await repo.openidOf(deps.db, typeof buyer === 'string' ? buyer : buyer.id).catch(() => null);
@@ -221,11 +262,7 @@ async function notifyBuyer(deps: Deps, buyer: string | { openid?: string | null;
  * with another body, 422. Concurrent retries wait for the first one's answer.
  */
 export async function createOrder(deps: Deps, user: AuthUser, key: string, body: CreateOrderBody): Promise<{ status: number; body: unknown }> {
-  const seen = new Set<string>();
-  body.items.forEach((item, i) => {
-    if (seen.has(item.skuId)) throw validationFailed([{ path: `body.items.${i}.skuId`, message: 'each SKU once per order' }]);
-    seen.add(item.skuId);
-  });
+  checkItems(body);
   const hash = requestHash(body);
   // The key is inserted in the order's own transaction: a concurrent retry's INSERT waits on the
   // first one's row lock, then finds the stored response (or, if the first rolled back, goes ahead).
@@ -234,8 +271,7 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
     const outcome = await withTransaction(deps.batchDb, async (conn) => {
       try {
         const order = await placeOrderInTx(
-          conn, deps,
-          { userId: user.id, storeId: body.storeId, items: body.items, couponId: body.couponId ?? undefined, tradeInQuoteId: body.tradeInQuoteId ?? undefined, source: 'direct', paymentMode: body.payment },
+          conn, deps, placeInput(user, body),
           (placed) => [repo.completeIdempotencyKeyStatement(user.id, key, 201, placed)],
           [repo.claimIdempotencyKeyStatement(user.id, key, hash)],
         );
@@ -247,7 +283,8 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
     });
     if (outcome.order) {
       const placed = outcome.order;
-      void notifyBuyer(deps, user, 'orderCreated', placed.id, { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode } });
+      const told = placed.fulfilment === 'delivery' ? { thing1: { value: '订单已提交，师傅将按预约上门' }, character_string2: { value: placed.deliveryCode! } } : { thing1: { value: '订单已提交，请到店提货' }, character_string2: { value: placed.pickupCode! } };
+      void notifyBuyer(deps, user, 'orderCreated', placed.id, told);
       return { status: 201, body: placed };
     }
     const prior = outcome.prior;
@@ -258,14 +295,51 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
   }
 }
 
-export function presentOrder(o: repo.OrderRow, items: repo.ItemRow[], opts: { showCode: boolean }) {
+/** A rolled-back placement carries the price it would have had (POST /orders/preview). */
+class PreviewDone extends Error {
+  constructor(readonly placed: PlacedOrder) {
+    super('preview');
+  }
+}
+
+/**
+ * POST /orders/preview: the order is placed in a transaction that is then rolled back, so the
+ * price and every refusal (stock, caps, coupon, quote, service area, a full slot) are exactly
+ * those the order would meet, and nothing stays: no order, no stock, no place in a slot.
+ */
+export async function previewOrder(deps: Deps, user: AuthUser, body: CreateOrderBody) {
+  checkItems(body);
+  try {
+    await withTransaction(deps.batchDb, async (conn) => {
+      throw new PreviewDone(await placeOrderInTx(conn, deps, placeInput(user, body)));
+    });
+  } catch (err) {
+    if (!(err instanceof PreviewDone)) throw err;
+    return { price: err.placed.price, paymentMode: err.placed.paymentMode, fulfilment: err.placed.fulfilment };
+  }
+  throw new Error('unreachable: a preview always rolls back');
+}
+
+/** The buyer moves a delivery order's visit to another slot (delivery module's rules); the order's expiry follows the window. */
+export async function rescheduleOrder(deps: Deps, user: AuthUser, id: string, slotId: string) {
+  await rescheduleVisit(deps, user, id, slotId, (conn, orderId, windowEndsAt) => repo.setExpiry(conn, orderId, new Date(windowEndsAt.getTime() + deps.config.orders.expireAfterDays * 86_400_000)));
+  return getMyOrder(deps, user, id);
+}
+
+export function presentOrder(o: repo.OrderRow, items: repo.ItemRow[], opts: { showCode: boolean; visit?: VisitOfOrder }) {
   return {
     id: o.id,
     status: o.status,
     source: o.source,
     groupBuyId: o.groupBuyId,
     pickupCode: opts.showCode && o.status === 'awaiting_pickup' ? o.pickupCode : null,
-    price: { itemsFen: o.itemsFen, couponFen: o.couponFen, tradeInFen: o.tradeInFen, payableFen: o.payableFen },
+    fulfilment: o.fulfilment,
+    deliveryCode: opts.showCode && o.status === 'awaiting_delivery' && opts.visit ? opts.visit.deliveryCode : null,
+    appointment: opts.visit?.appointment ?? null,
+    price: {
+      itemsFen: o.itemsFen, couponFen: o.couponFen, tradeInFen: o.tradeInFen, payableFen: o.payableFen,
+      deliveryFen: o.deliveryFen, installFen: o.installFen, haulAwayFen: o.haulAwayFen, remoteFen: o.remoteFen,
+    },
     items: items.map((i) => ({ skuId: i.skuId, productId: i.productId, productName: i.productName, spec: i.spec, category: i.category, units: i.units, unitPriceFen: i.unitPriceFen })),
     store: { id: o.storeId, name: o.storeName, address: o.storeAddress, phone: o.storePhone },
     couponId: o.couponId,
@@ -284,24 +358,26 @@ export async function listMyOrders(deps: Deps, user: AuthUser, q: { status?: str
   const limit = Math.min(q.limit ?? 20, 50);
   const rows = await repo.listOrders(deps.db, { userId: user.id, status: q.status, cursor: q.cursor, limit });
   const page = rows.slice(0, limit);
-  const items = await repo.itemsOf(deps.db, page.map((o) => o.id));
-  return { items: page.map((o) => presentOrder(o, items.get(o.id) ?? [], { showCode: true })), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+  const [items, visits] = await Promise.all([repo.itemsOf(deps.db, page.map((o) => o.id)), visitsOfOrders(deps.db, page.filter((o) => o.fulfilment === 'delivery').map((o) => o.id))]);
+  return { items: page.map((o) => presentOrder(o, items.get(o.id) ?? [], { showCode: true, visit: visits.get(o.id) })), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
 }
 
 export async function getMyOrder(deps: Deps, user: AuthUser, id: string) {
   const o = await repo.findOrder(deps.db, { id, userId: user.id });
   if (!o) throw notFound('订单不存在');
-  const items = await repo.itemsOf(deps.db, [id]);
-  return presentOrder(o, items.get(id) ?? [], { showCode: true });
+  const [items, visits] = await Promise.all([repo.itemsOf(deps.db, [id]), visitsOfOrders(deps.db, o.fulfilment === 'delivery' ? [id] : [])]);
+  return presentOrder(o, items.get(id) ?? [], { showCode: true, visit: visits.get(id) });
 }
 
 async function closeAndRelease(conn: PoolConnection, deps: Deps, id: string, to: 'cancelled' | 'expired', actor: string | null, guard: repo.CloseGuard): Promise<boolean> {
-  if (!(await repo.closeOrder(conn, id, to, guard))) return false;
+  const from = await repo.closeOrder(conn, id, to, guard);
+  if (!from) return false;
   await repo.returnUnits(conn, id);
   await repo.releaseHolds(conn, id);
   await couponAdjustment.release(conn, id);
   await tradeInAdjustment.release(conn, id);
-  await repo.insertAudit(conn, { orderId: id, actorUserId: actor, action: to === 'cancelled' ? 'cancel' : 'expire', fromState: 'awaiting_pickup', toState: to });
+  if (from === 'awaiting_delivery') await releaseVisit(conn, id);
+  await repo.insertAudit(conn, { orderId: id, actorUserId: actor, action: to === 'cancelled' ? 'cancel' : 'expire', fromState: from, toState: to });
   await publishOrderEvent(conn, to === 'cancelled' ? 'order.cancelled' : 'order.expired', id);
   return true;
 }
@@ -368,9 +444,9 @@ export async function listStorePickups(deps: Deps, owner: AuthUser, q: { status?
   const limit = Math.min(q.limit ?? 20, 50);
   const rows = await repo.listOrders(deps.db, { ownerId: owner.id, status: q.status ?? 'awaiting_pickup', cursor: q.cursor, limit });
   const page = rows.slice(0, limit);
-  const items = await repo.itemsOf(deps.db, page.map((o) => o.id));
+  const [items, visits] = await Promise.all([repo.itemsOf(deps.db, page.map((o) => o.id)), visitsOfOrders(deps.db, page.filter((o) => o.fulfilment === 'delivery').map((o) => o.id))]);
   return {
-    items: page.map((o) => ({ ...presentOrder(o, items.get(o.id) ?? [], { showCode: false }), buyer: { nickname: o.buyerNickname } })),
+    items: page.map((o) => ({ ...presentOrder(o, items.get(o.id) ?? [], { showCode: false, visit: visits.get(o.id) }), buyer: { nickname: o.buyerNickname } })),
     nextCursor: rows.length > limit ? page[page.length - 1].id : null,
   };
 }
@@ -451,6 +527,38 @@ async function handOver(deps: Deps, owner: AuthUser, orderId: string, input: { c
   if (o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
   if (!o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
   throw validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
+}
+
+/**
+ * What the delivery module asks at the door, inside its own transaction (the order row first, as a
+ * cancel locks it): the order becomes `delivered` exactly once, its holds are released, a trade-in
+ * credit is recomputed from the technician's inspection, and `order.delivered` is published.
+ * Nothing moved: 409 ALREADY_COMPLETED, ORDER_NOT_CANCELLABLE (closed), ORDER_PREPAID/ORDER_NOT_PAID,
+ * or 400 without the inspection a trade-in needs.
+ */
+export async function handOverAtDoor(conn: PoolConnection, orderId: string, actorUserId: string, input: { paymentMethod: string; tradeInInspection?: TradeInInspection }) {
+  if (!(await repo.markDelivered(conn, { id: orderId, paymentMethod: input.paymentMethod, inspected: Boolean(input.tradeInInspection) }))) {
+    // A locking read: the transaction's snapshot may predate a concurrent completion.
+    const o = await repo.orderStateForUpdate(conn, orderId);
+    if (!o) throw notFound('订单不存在');
+    if (o.status === 'delivered') throw conflict('ALREADY_COMPLETED', '该订单已送达，不能重复完成');
+    if (o.status !== 'awaiting_delivery') throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能送达');
+    if (o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
+    if (!o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
+    throw validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
+  }
+  await repo.releaseHolds(conn, orderId);
+  let tradeIn: { quotedFen: number; finalFen: number } | null = null;
+  if (input.tradeInInspection) {
+    tradeIn = await tradeInAdjustment.inspect(conn, orderId, input.tradeInInspection);
+    if (tradeIn) await repo.setTradeInCredit(conn, orderId, tradeIn.finalFen);
+  }
+  await repo.insertAudit(conn, {
+    orderId, actorUserId, action: 'confirm_delivery', fromState: 'awaiting_delivery', toState: 'delivered',
+    detail: { paymentMethod: input.paymentMethod, ...(tradeIn ? { tradeIn: { ...tradeIn, differenceFen: tradeIn.finalFen - tradeIn.quotedFen, inspection: input.tradeInInspection } } : {}) },
+  });
+  await publishOrderEvent(conn, 'order.delivered', orderId);
+  return { tradeIn };
 }
 
 export type { Db };
