@@ -110,7 +110,13 @@ describe('placing a delivery order', () => {
   it('when a slot is full, then the next order is 409 SLOT_FULL and its stock and caps are untouched', async () => {
     const { token, addressId } = await villagerWithAddress('dlv_full');
     const slotId = await slot(3, 'evening', 1);
-    expect((await order(token, { fulfilment: { mode: 'delivery', addressId, slotId, install: false, haulAway: false } })).status).toBe(201);
+    const body = { storeId: 'DEMO-001', items: [{ skuId: 'AC-GREE-1-A', units: 1 }], fulfilment: { mode: 'delivery', addressId, slotId, install: false, haulAway: false } };
+    const first = await t.http.post('/api/v1/orders').set(auth(token)).set('Idempotency-Key', 'full-slot-retry-1').send(body);
+    expect(first.status).toBe(201);
+    // The buyer's retry of that order, after the slot filled, is answered with the order, not SLOT_FULL.
+    const retry = await t.http.post('/api/v1/orders').set(auth(token)).set('Idempotency-Key', 'full-slot-retry-1').send(body);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
     const stock = await available('AC-GREE-1-A');
     const res = await order(token, { fulfilment: { mode: 'delivery', addressId, slotId, install: false, haulAway: false } });
     expect(res.status).toBe(409);

@@ -35,6 +35,19 @@ async function takePlaceOrExplain(conn: PoolConnection, deps: Deps, slotId: stri
   return (await repo.findSlot(conn, slotId))!;
 }
 
+/**
+ * Whether a slot still takes bookings, from a plain read: used only to turn away a rush on a full
+ * slot before it queues for stock and slot row locks. It never admits anything: the conditional
+ * UPDATE in `bookVisit` decides every booking. An unknown slot "takes bookings" here, so the
+ * placement answers its 404.
+ */
+export async function slotTakesBookings(deps: Deps, slotId: string): Promise<boolean> {
+  const slot = await repo.findSlot(deps.db, slotId);
+  return !slot || (slot.booked < slot.capacity && slot.startsAt.getTime() > bookableAfter(deps).getTime());
+}
+
+export const refuseFullSlot = slotFull;
+
 export async function bookVisit(conn: PoolConnection, deps: Deps, input: DeliveryRequest & { userId: string; storeId: string; orderId: string; lines: FeeLine[] }): Promise<BookedVisit> {
   const address = await repo.findAddress(conn, input.addressId, input.userId);
   if (!address) throw notFound('收货地址不存在');

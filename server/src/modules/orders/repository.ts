@@ -277,6 +277,11 @@ export function claimIdempotencyKeyStatement(userId: string, key: string, reques
   return { sql: 'INSERT INTO idempotency_keys (user_id, idem_key, request_hash) VALUES (?, ?, ?)', values: [userId, key, requestHash] };
 }
 
+export async function idempotencyKeyExists(db: Db, userId: string, key: string): Promise<boolean> {
+  const [rows] = await db.query('SELECT 1 FROM idempotency_keys WHERE user_id = ? AND idem_key = ?', [userId, key]);
+  return (rows as unknown[]).length > 0;
+}
+
 /** The earlier request's record, once the key's INSERT found it there. */
 export async function findIdempotencyKeyInTx(conn: PoolConnection, userId: string, key: string, requestHash: string): Promise<IdempotencyRecord> {
   const [rows] = await conn.query('SELECT request_hash AS requestHash, status_code AS statusCode, response FROM idempotency_keys WHERE user_id = ? AND idem_key = ?', [userId, key]);
