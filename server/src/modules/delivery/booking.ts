@@ -20,7 +20,7 @@ import * as repo from './repository';
 export type DeliveryRequest = { addressId: string; slotId: string; install: boolean; haulAway: boolean };
 export type BookedVisit = { appointmentId: string; slotId: string; startsAt: Date; endsAt: Date; deliveryCode: string; fees: DeliveryFees };
 
-const slotFull = () => conflict('SLOT_FULL', '该时段已约满或已截止预约，请另选时段');
+export const slotFull = () => conflict('SLOT_FULL', '该时段已约满或已截止预约，请另选时段');
 
 /** 6 digits from a CSPRNG; the technician's complete accepts it a few times at most (rate-limited). */
 export const newDeliveryCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -45,8 +45,6 @@ export async function slotTakesBookings(deps: Deps, slotId: string): Promise<boo
   const slot = await repo.findSlot(deps.db, slotId);
   return !slot || (slot.booked < slot.capacity && slot.startsAt.getTime() > bookableAfter(deps).getTime());
 }
-
-export const refuseFullSlot = slotFull;
 
 export async function bookVisit(conn: PoolConnection, deps: Deps, input: DeliveryRequest & { userId: string; storeId: string; orderId: string; lines: FeeLine[] }): Promise<BookedVisit> {
   const address = await repo.findAddress(conn, input.addressId, input.userId);

@@ -13,7 +13,7 @@ import type { OrderLine, TradeInInspection } from './adjustments';
 import { limitFailures, type FailureBudget } from '../../lib/rate-limit';
 import * as repo from './repository';
 import { orderCreatedStatement, publishOrderEvent } from './events';
-import { bookVisit, refuseFullSlot, releaseVisit, rescheduleVisit, slotTakesBookings, visitsOfOrders, type DeliveryRequest, type VisitOfOrder, type AppointmentView } from '../delivery/booking';
+import { bookVisit, releaseVisit, rescheduleVisit, slotFull, slotTakesBookings, visitsOfOrders, type DeliveryRequest, type VisitOfOrder, type AppointmentView } from '../delivery/booking';
 
 /**
  * Orders, paid at pickup (到店付). The story of an order: stock is reserved where it is kept (a
@@ -267,7 +267,7 @@ export async function createOrder(deps: Deps, user: AuthUser, key: string, body:
   // A rush on a full slot is turned away before it queues for row locks; a retry of an order
   // already placed with this key goes on, to be answered from its stored response.
   const delivery = deliveryOf(body);
-  if (delivery && !(await slotTakesBookings(deps, delivery.slotId)) && !(await repo.idempotencyKeyExists(deps.db, user.id, key))) throw refuseFullSlot();
+  if (delivery && !(await slotTakesBookings(deps, delivery.slotId)) && !(await repo.idempotencyKeyExists(deps.db, user.id, key))) throw slotFull();
   // The key is inserted in the order's own transaction: a concurrent retry's INSERT waits on the
   // first one's row lock, then finds the stored response (or, if the first rolled back, goes ahead).
   for (let attempt = 0; ; attempt++) {
