@@ -121,7 +121,10 @@ function missingButOptional(op: Operation, path: string, ctx: Context, body: unk
   }
   if (where === 'body' && body && typeof body === 'object' && !(field in body)) {
     const schema = (op.requestBody as { content?: Record<string, { schema?: Schema }> } | undefined)?.content?.['application/json']?.schema;
-    if (schema && !(schema.required ?? []).includes(field) && schema.properties?.[field]) return `body field ${field}`;
+    const property = schema?.properties?.[field] as { description?: string } | undefined;
+    // A field the document says is required under a condition ("required when …") may be refused when missing.
+    if (property?.description && /^required (when|if|for)\b/i.test(property.description)) return null;
+    if (schema && !(schema.required ?? []).includes(field) && property) return `body field ${field}`;
   }
   return null;
 }

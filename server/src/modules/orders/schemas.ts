@@ -94,7 +94,8 @@ export const ConfirmBody = z
     /** The buyer's pickup code: the goods are handed over only with the buyer (or their code) at the counter. */
     code: z.string().regex(/^\d{8}$/, 'an 8-digit pickup code'),
     paymentMethod: z.enum(['cash', 'wechat_qr', 'prepaid']),
-    tradeInInspection: z.object({ condition: z.enum(['excellent', 'good', 'fair', 'poor']), working: z.boolean() }).strict().optional(),
+    tradeInInspection: z.object({ condition: z.enum(['excellent', 'good', 'fair', 'poor']), working: z.boolean() }).strict().optional()
+      .describe('required when the order carries a trade-in (400 VALIDATION_FAILED at body.tradeInInspection otherwise)'),
   })
   .strict()
   .openapi('ConfirmPickupBody');
