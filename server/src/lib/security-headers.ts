@@ -16,7 +16,8 @@ import type { Config } from './config';
  */
 export function securityHeaders(config: Pick<Config, 'env' | 'wechatPay'>, inlineScriptHashes: string[] = []): Middleware {
   const production = config.env === 'production';
-  const connect = ["'self'", ...(production ? [] : [new URL(config.wechatPay.apiBase).origin])];
+  // blob: the H5 photo upload (Taro.uploadFile) reads the picked image's blob: URL before sending it.
+  const connect = ["'self'", 'blob:', ...(production ? [] : [new URL(config.wechatPay.apiBase).origin])];
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
