@@ -24,7 +24,8 @@ export const ServiceArea = z
   })
   .openapi('ServiceArea');
 
-export const SlotsQuery = z.object({ from: DateText.optional(), days: q.int(1, 14).optional() }).strict();
+// The list convention's limit and cursor too; by default the whole window comes in one page (at most 14 days × 3).
+export const SlotsQuery = ListQuery.extend({ from: DateText.optional(), days: q.int(1, 14).optional() }).strict();
 
 export const Slot = z
   .object({
@@ -39,7 +40,7 @@ export const Slot = z
   })
   .openapi('DeliverySlot');
 
-export const SlotList = z.object({ items: z.array(Slot) }).openapi('DeliverySlots');
+export const SlotList = listOf(Slot).openapi('DeliverySlots');
 
 export const SetCapacityBody = z
   .object({ storeId: Id, date: DateText, window: TimeWindow, capacity: z.number().int().min(0).max(200) })

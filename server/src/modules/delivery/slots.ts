@@ -2,6 +2,7 @@ import type { Deps } from '../../lib/deps';
 import type { AuthUser } from '../../lib/auth';
 import { conflict, notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { pageInMemory } from '../../lib/http';
 import * as repo from './repository';
 
 /**
@@ -56,13 +57,13 @@ function offeredDays(deps: Deps, from: string | undefined, days: number): string
   return Array.from({ length: days }, (_, i) => addDays(start, i)).filter((d) => d <= last);
 }
 
-export async function listSlots(deps: Deps, storeId: string, q: { from?: string; days?: number }) {
+export async function listSlots(deps: Deps, storeId: string, q: { from?: string; days?: number; cursor?: string; limit?: number }) {
   if (!(await repo.storeExists(deps.db, storeId))) throw notFound('门店不存在');
   const dates = offeredDays(deps, q.from, q.days ?? 7);
   await ensureDays(deps, storeId, dates);
   const rows = await repo.slotsBetween(deps.db, storeId, dates[0], dates[dates.length - 1]);
   const now = Date.now();
-  return { items: rows.map((s) => presentSlot(deps, s, now)) };
+  return pageInMemory(rows.map((s) => presentSlot(deps, s, now)), { cursor: q.cursor, limit: q.limit ?? 42 });
 }
 
 /** The owner sets a window's capacity at one of their stores; never below the places booked (409 SLOT_CAPACITY_BELOW_BOOKED). */
