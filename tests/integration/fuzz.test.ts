@@ -128,7 +128,8 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         const mutating = method !== 'get';
 
         const requests: { url: string; body: unknown; raw?: string; token: string | null; method: string }[] = [];
-        for (const url of urls) for (const token of tokens) requests.push({ url, body: bodies[Math.floor(r() * bodies.length)], token, method });
+        // Each odd path under two of the callers, picked at random (every caller on every path took most of the run's time).
+        for (const url of urls) for (let i = 0; i < 2; i++) requests.push({ url, body: bodies[Math.floor(r() * bodies.length)], token: tokens[Math.floor(r() * tokens.length)], method });
         for (const body of bodies) for (const token of tokens.slice(3)) requests.push({ url: urls[Math.floor(r() * urls.length)], body, token, method });
         for (const q of queries) requests.push({ url: `${urls[0]}?${q}`, body: bodies[0], token: tokens[3 + Math.floor(r() * 4)], method });
         for (const raw of ['{"a":', '{"a":1,}', '\u0000\u0001', '[', '{"a":"\\ud800"}', '{'.repeat(5000)]) requests.push({ url: urls[0], body: undefined, raw, token: tokens[3], method: mutating ? method : 'post' });
