@@ -505,15 +505,26 @@ export async function confirmPickup(deps: Deps, owner: AuthUser, orderId: string
   return { ...presentOrder(o, items.get(orderId) ?? [], { showCode: false }), tradeIn: result.tradeIn ? { ...result.tradeIn, differenceFen: result.tradeIn.finalFen - result.tradeIn.quotedFen } : null };
 }
 
+/** The trade-in credit recomputed from the old unit's inspection (at the counter or at the door), kept on the order. */
+async function applyInspection(conn: PoolConnection, orderId: string, inspection: TradeInInspection | undefined): Promise<{ quotedFen: number; finalFen: number } | null> {
+  if (!inspection) return null;
+  const tradeIn = await tradeInAdjustment.inspect(conn, orderId, inspection);
+  if (tradeIn) await repo.setTradeInCredit(conn, orderId, tradeIn.finalFen);
+  return tradeIn;
+}
+
+/** Why a handover in the right state moved nothing: the payment does not match the order, or its trade-in needs the inspection. */
+function handoverRefusal(o: { paidAt: Date | null }, paymentMethod: string): AppError {
+  if (o.paidAt && paymentMethod !== 'prepaid') return conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
+  if (!o.paidAt && paymentMethod === 'prepaid') return conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
+  return validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
+}
+
 async function handOver(deps: Deps, owner: AuthUser, orderId: string, input: { code: string; paymentMethod: string; tradeInInspection?: TradeInInspection }) {
   const result = await withTransaction(deps.db, async (conn) => {
     if (!(await repo.markPickedUp(conn, { id: orderId, ownerId: owner.id, code: input.code, paymentMethod: input.paymentMethod, inspected: Boolean(input.tradeInInspection) }))) return null;
     await repo.releaseHolds(conn, orderId);
-    let tradeIn: { quotedFen: number; finalFen: number } | null = null;
-    if (input.tradeInInspection) {
-      tradeIn = await tradeInAdjustment.inspect(conn, orderId, input.tradeInInspection);
-      if (tradeIn) await repo.setTradeInCredit(conn, orderId, tradeIn.finalFen);
-    }
+    const tradeIn = await applyInspection(conn, orderId, input.tradeInInspection);
     await repo.insertAudit(conn, {
       orderId, actorUserId: owner.id, action: 'confirm_pickup', fromState: 'awaiting_pickup', toState: 'picked_up',
       detail: { paymentMethod: input.paymentMethod, ...(tradeIn ? { tradeIn: { ...tradeIn, differenceFen: tradeIn.finalFen - tradeIn.quotedFen, inspection: input.tradeInInspection } } : {}) },
@@ -528,9 +539,7 @@ async function handOver(deps: Deps, owner: AuthUser, orderId: string, input: { c
   if (o.status === 'picked_up') throw alreadyPickedUp(o.pickedUpAt);
   if (o.status !== 'awaiting_pickup') throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能提货');
   if (o.pickupCode !== input.code) throw new AppError(409, 'PICKUP_CODE_MISMATCH', '提货码不对，请让顾客出示本单的提货码', [{ path: 'body.code', message: "not this order's pickup code" }]);
-  if (o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
-  if (!o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
-  throw validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
+  throw handoverRefusal(o, input.paymentMethod);
 }
 
 /**
@@ -547,16 +556,10 @@ export async function handOverAtDoor(conn: PoolConnection, orderId: string, acto
     if (!o) throw notFound('订单不存在');
     if (o.status === 'delivered') throw conflict('ALREADY_COMPLETED', '该订单已送达，不能重复完成');
     if (o.status !== 'awaiting_delivery') throw conflict('ORDER_NOT_CANCELLABLE', '订单已取消或已过期，不能送达');
-    if (o.paidAt && input.paymentMethod !== 'prepaid') throw conflict('ORDER_PREPAID', '该订单已在线支付，请选择「已预付」，不要再收款');
-    if (!o.paidAt && input.paymentMethod === 'prepaid') throw conflict('ORDER_NOT_PAID', '该订单没有在线支付，请现场收款');
-    throw validationFailed([{ path: 'body.tradeInInspection', message: 'required: the order carries a trade-in' }], '这单有以旧换新，请先验收旧机');
+    throw handoverRefusal(o, input.paymentMethod);
   }
   await repo.releaseHolds(conn, orderId);
-  let tradeIn: { quotedFen: number; finalFen: number } | null = null;
-  if (input.tradeInInspection) {
-    tradeIn = await tradeInAdjustment.inspect(conn, orderId, input.tradeInInspection);
-    if (tradeIn) await repo.setTradeInCredit(conn, orderId, tradeIn.finalFen);
-  }
+  const tradeIn = await applyInspection(conn, orderId, input.tradeInInspection);
   await repo.insertAudit(conn, {
     orderId, actorUserId, action: 'confirm_delivery', fromState: 'awaiting_delivery', toState: 'delivered',
     detail: { paymentMethod: input.paymentMethod, ...(tradeIn ? { tradeIn: { ...tradeIn, differenceFen: tradeIn.finalFen - tradeIn.quotedFen, inspection: input.tradeInInspection } } : {}) },
